@@ -29,6 +29,8 @@ export interface ParseOptions {
   filename?: string;
   /** Parse as an ES module (allows import/export); default: a classic script, like HumanEval. */
   sourceType?: 'script' | 'module';
+  /** Test scripts may `await test()` at top level. */
+  allowAwaitOutsideFunction?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export function parseSource(code: string, options: ParseOptions = {}): File {
       plugins: pluginsFor(language),
       errorRecovery: false,
       allowReturnOutsideFunction: false,
-      allowAwaitOutsideFunction: false,
+      allowAwaitOutsideFunction: options.allowAwaitOutsideFunction === true,
     });
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
