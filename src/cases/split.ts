@@ -27,6 +27,11 @@ export interface TestCase {
 
 export interface SplitOptions {
   filename?: string;
+  /**
+   * A script without assertions becomes one case that passes when it runs without throwing
+   * (`ldb trace f.js --test 'f(1)'` traces a plain call). Default: an InputError.
+   */
+  allowPlainScript?: boolean;
 }
 
 /** Name of the comparison helper the runner passes to the function that wraps a case body. */
@@ -50,8 +55,9 @@ export function splitTests(script: string, options: SplitOptions = {}): TestCase
   const rewriter = createConsoleAssertRewriter(script, program);
   const directives = program.directives.map((directive) => sliceOf(script, directive));
   const cases = layout.cases.map((found, index) => buildCase(found, index, { script, filename, rewriter, directives, layout }));
-  if (cases.length === 0) throw noAssertionsError(filename, 'the script never runs an assertion');
-  return cases;
+  if (cases.length > 0) return cases;
+  if (options.allowPlainScript) return [plainScriptCase(script, filename, program)];
+  throw noAssertionsError(filename, 'the script never runs an assertion');
 }
 
 interface CaseContext {
@@ -74,6 +80,18 @@ function buildCase(found: FoundCase, index: number, context: CaseContext): TestC
     column: loc.column,
     body: [...context.directives, ...statements.map((node) => statementText(rewriter, node))].join('\n'),
     async: found.inAsyncFunction || statements.some(usesAwait),
+  };
+}
+
+function plainScriptCase(script: string, filename: string | undefined, program: t.Program): TestCase {
+  return {
+    index: 0,
+    source: script.trim(),
+    ...(filename === undefined ? {} : { file: filename }),
+    line: program.body[0]?.loc?.start.line ?? 1,
+    column: program.body[0]?.loc?.start.column ?? 0,
+    body: script,
+    async: program.body.some(usesAwait),
   };
 }
 

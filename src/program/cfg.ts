@@ -301,14 +301,14 @@ export class FunctionWalker {
     if (!lead) block.loc = rangeBetween(statement.loc?.start, test.loc?.end);
     else block.loc.end = toPosition(test.loc?.end, block.loc.end);
     if (!this.writer) return { block, test };
-    const site = this.site(block, this.scopes.scopeOf(statement), test.end ?? 0);
+    const site = this.site(block, this.scopes.enclosingScopeOf(statement), test.end ?? 0);
     if (lead) out.splice(lead.startAt, 0, this.writer.start(site));
     return { block, test: this.writer.test(site, test, lead !== undefined) };
   }
 
   private closeFallingThrough(open: OpenBlock, out: t.Statement[]): void {
     if (!this.writer) return;
-    const site = this.site(open.block, this.scopes.scopeOf(open.last), open.last.end ?? 0);
+    const site = this.site(open.block, this.scopes.enclosingScopeOf(open.last), open.last.end ?? 0);
     out.splice(open.startAt, 0, this.writer.start(site));
     out.push(this.writer.end());
   }
@@ -320,7 +320,7 @@ export class FunctionWalker {
       out.push(jump);
       return;
     }
-    const site = this.site(open.block, this.scopes.scopeOf(jump), jump.start ?? 0);
+    const site = this.site(open.block, this.scopes.enclosingScopeOf(jump), jump.start ?? 0);
     out.splice(open.startAt, 0, this.writer.start(site));
     if (jump.type === 'ReturnStatement') jump.argument = this.writer.returned(jump.argument);
     else if (jump.type === 'ThrowStatement') jump.argument = this.writer.thrown(jump.argument);

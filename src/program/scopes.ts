@@ -10,6 +10,7 @@ export type FunctionNode = t.Function | t.Program;
  */
 export class ScopeIndex {
   private readonly scopes = new WeakMap<t.Node, Scope>();
+  private readonly enclosing = new WeakMap<t.Node, Scope>();
   readonly functions: NodePath<t.Function>[] = [];
 
   constructor(ast: t.File) {
@@ -17,15 +18,21 @@ export class ScopeIndex {
       enter: (path) => {
         if (path.isStatement() || path.isFunction() || path.isCatchClause() || path.isSwitchCase() || path.isProgram()) {
           this.scopes.set(path.node, path.scope);
+          if (path.parentPath) this.enclosing.set(path.node, path.parentPath.scope);
         }
         if (path.isFunction()) this.functions.push(path);
       },
     });
   }
 
-  /** The scope a statement (or function, catch clause, switch case) is evaluated in. */
+  /** The node's own scope when it makes one (function, loop, block), else the one it is in. */
   scopeOf(node: t.Node): Scope | undefined {
     return this.scopes.get(node);
+  }
+
+  /** The scope a statement sits in, even when the statement makes a scope of its own. */
+  enclosingScopeOf(node: t.Node): Scope | undefined {
+    return this.enclosing.get(node);
   }
 
   /**

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { LdbError } from './errors.js';
+import { MAIN_HELP } from './cli/help.js';
+import type { CliIO } from './cli/io.js';
+import { traceCommand } from './cli/trace-command.js';
+
+const commands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
+  trace: traceCommand,
+};
+
+/** Runs one ldb command line and returns the exit code; never calls process.exit. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.stdout(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-v' || command === '--version') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const run = commands[command];
+  if (!run) {
+    io.stderr(`ldb: unknown command '${command}'\n\n${MAIN_HELP}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof LdbError) {
+      io.stderr(`ldb: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`ldb: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 3;
+  }
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readFile: (path) => readFile(path, 'utf8'),
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+  };
+}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}

@@ -1,0 +1,290 @@
+/**
+ * The in-sandbox half of tracing: the functions the probes call. Like every file in guest/, the
+ * factory is self-contained (it is turned into text and evaluated inside the isolate before any
+ * user code), so it captures the few intrinsics it uses up front and touches nothing shared.
+ */
+
+export interface TracerConfig {
+  /** Variable names per block index, as the instrumenter ordered them. */
+  vars: string[][];
+  /** Rendering caps for variable values. */
+  caps: { depth: number; items: number; stringLength: number };
+  /** How many first events to keep, and how many last ones. */
+  headEvents: number;
+  tailEvents: number;
+  /**
+   * Second pass of a long run: the number of the first tail event, known from the first pass.
+   * Events between the head and it are only counted; from it on they are rendered. -1 on a
+   * first pass, which only counts past the head until `ringAfterMs` have passed (the run may
+   * be about to time out), then keeps a ring of raw values, rendered only when collected.
+   */
+  tailFrom: number;
+  ringAfterMs: number;
+}
+
+export interface WireEvent {
+  /** Block index. */
+  b: number;
+  /** Call depth (0 for top-level code). */
+  d: number;
+  /** Rendered values aligned with config.vars[b]; null where the variable could not be read (TDZ). */
+  v: (string | null)[];
+  /** Indices into v of the values that changed since the previous event of the same call. */
+  c: number[];
+  /** How the block was left when not by falling through: return, throw, interrupted (an exception passed through). */
+  x?: 'return' | 'throw' | 'interrupted';
+  /** Rendered return value or thrown value. */
+  r?: string;
+  /** The truthiness of a branch or loop test that ended the block. */
+  t?: boolean;
+}
+
+export interface WireTrace {
+  head: WireEvent[];
+  tail: WireEvent[];
+  total: number;
+  /** True when the tail was rendered after the fact (objects may show later states). */
+  lateTail: boolean;
+}
+
+export interface Frame {
+  dep: number;
+  b: number;
+  r: ((k: number) => unknown) | null;
+  /** Last rendered text, and last raw value, of each variable in this call: for `changed`. */
+  last: Record<string, string>;
+  lastRaw: Record<string, unknown>;
+}
+
+export interface Tracer {
+  top(): Frame;
+  enter(index: number, reader: ((k: number) => unknown) | null): Frame;
+  s(frame: Frame, index: number, reader: ((k: number) => unknown) | null): void;
+  e(frame: Frame): void;
+  t<T>(value: T, frame: Frame): T;
+  r<T>(frame: Frame, value: T): T;
+  x<T>(frame: Frame, value: T): T;
+  leave(frame: Frame): void;
+  sus<T>(frame: Frame, value: T): T;
+  res<T>(frame: Frame, value: T): T;
+  /** Host side: records what the top-level frame was doing when it stopped. */
+  finishTop(): void;
+  /** Host side: the retained events as JSON. */
+  collect(): string;
+}
+
+/** A tail event of a first pass: values kept as they are and rendered only when collected. */
+interface RawEvent {
+  b: number;
+  d: number;
+  v: unknown[];
+  c: number[];
+  x?: WireEvent['x'];
+  r?: unknown;
+  hasR: boolean;
+  t?: boolean;
+}
+
+export function createTracer(
+  config: TracerConfig,
+  render: (value: unknown, caps: TracerConfig['caps']) => string,
+  checkpoint: (json: string) => void,
+): Tracer {
+  const stringify = JSON.stringify;
+  const create = Object.create;
+  const vars = config.vars;
+  const caps = config.caps;
+  const headMax = config.headEvents;
+  const tailMax = config.tailEvents;
+  const tailFrom = config.tailFrom;
+  const checkpointEvery = tailMax * 16 > 20000 ? tailMax * 16 : 20000;
+  const UNREAD = {};
+  const now = Date.now;
+  const startedAt = now();
+  const ringAfterMs = config.ringAfterMs;
+  let ringOn = ringAfterMs <= 0;
+  const head: WireEvent[] = [];
+  const tail: WireEvent[] = [];
+  const ring: RawEvent[] = [];
+  let ringNext = 0;
+  let total = 0;
+  let depth = 0;
+  let topFrame: Frame | null = null;
+
+  function newFrame(dep: number): Frame {
+    return { dep, b: -1, r: null, last: create(null) as Record<string, string>, lastRaw: create(null) as Record<string, unknown> };
+  }
+
+  function renderRaw(event: RawEvent): WireEvent {
+    const values: (string | null)[] = [];
+    for (let k = 0; k < event.v.length; k++) values[k] = event.v[k] === UNREAD ? null : render(event.v[k], caps);
+    const wire: WireEvent = { b: event.b, d: event.d, v: values, c: event.c };
+    if (event.x !== undefined) wire.x = event.x;
+    if (event.hasR) wire.r = render(event.r, caps);
+    if (event.t !== undefined) wire.t = event.t;
+    return wire;
+  }
+
+  function retained(): WireTrace {
+    if (tailFrom >= 0) return { head, tail, total, lateTail: false };
+    const late: WireEvent[] = [];
+    const start = ring.length < tailMax ? 0 : ringNext;
+    for (let i = 0; i < ring.length; i++) late[i] = renderRaw(ring[(start + i) % ring.length]!);
+    return { head, tail: late, total, lateTail: true };
+  }
+
+  function read(reader: Frame['r'], k: number): unknown {
+    if (reader === null) return UNREAD;
+    try {
+      return reader(k);
+    } catch {
+      return UNREAD; // still in its temporal dead zone
+    }
+  }
+
+  /** Reads and renders the block's variables; everything is computed before anything is stored. */
+  function rendered(frame: Frame, index: number, reader: Frame['r'], names: string[]): WireEvent {
+    const values: (string | null)[] = [];
+    const changed: number[] = [];
+    const last = frame.last;
+    for (let k = 0; k < names.length; k++) {
+      const value = read(reader, k);
+      const text = value === UNREAD ? null : render(value, caps);
+      values[k] = text;
+      const name = names[k]!;
+      if (text !== null && last[name] !== text) {
+        changed[changed.length] = k;
+        last[name] = text;
+      }
+    }
+    return { b: index, d: frame.dep, v: values, c: changed };
+  }
+
+  /** The cheap form: raw values, `changed` by identity. */
+  function raw(frame: Frame, index: number, reader: Frame['r'], names: string[]): RawEvent {
+    const values: unknown[] = [];
+    const changed: number[] = [];
+    const last = frame.lastRaw;
+    for (let k = 0; k < names.length; k++) {
+      const value = read(reader, k);
+      values[k] = value;
+      const name = names[k]!;
+      if (value !== UNREAD && (!(name in last) || last[name] !== value)) {
+        changed[changed.length] = k;
+        last[name] = value;
+      }
+    }
+    return { b: index, d: frame.dep, v: values, c: changed, hasR: false };
+  }
+
+  function record(
+    frame: Frame,
+    index: number,
+    reader: Frame['r'],
+    exit?: WireEvent['x'],
+    value?: unknown,
+    hasValue?: boolean,
+    test?: boolean,
+  ): void {
+    const names = vars[index] || [];
+    // Top-level blocks that only declare functions say nothing about the run.
+    if (frame.dep === 0 && names.length === 0 && exit === undefined) return;
+    const n = total;
+    if (n < headMax || (tailFrom >= 0 && n >= tailFrom)) {
+      const event = rendered(frame, index, reader, names);
+      if (exit !== undefined) event.x = exit;
+      if (hasValue) event.r = render(value, caps);
+      if (test !== undefined) event.t = test;
+      if (n < headMax) head[head.length] = event;
+      else tail[tail.length] = event;
+    } else if (tailFrom < 0 && !ringOn && (n & 1023) === 0 && now() - startedAt >= ringAfterMs) {
+      ringOn = true;
+    }
+    if (ringOn && n >= headMax && tailFrom < 0) {
+      const event = raw(frame, index, reader, names);
+      if (exit !== undefined) event.x = exit;
+      if (hasValue) {
+        event.r = value;
+        event.hasR = true;
+      }
+      if (test !== undefined) event.t = test;
+      ring[ringNext] = event;
+      ringNext = (ringNext + 1) % tailMax;
+    }
+    total = n + 1;
+    // So that a run killed for memory still leaves a recent partial trace on the host.
+    if (ringOn && tailFrom < 0 && total % checkpointEvery === 0) checkpoint(stringify(retained()));
+  }
+
+  function interrupt(frame: Frame): void {
+    if (frame.b >= 0) {
+      const index = frame.b;
+      frame.b = -1;
+      record(frame, index, frame.r, 'interrupted');
+    }
+  }
+
+  return {
+    top() {
+      topFrame = newFrame(0);
+      depth = 0;
+      return topFrame;
+    },
+    enter(index, reader) {
+      const frame = newFrame(depth + 1);
+      depth = frame.dep;
+      record(frame, index, reader);
+      return frame;
+    },
+    s(frame, index, reader) {
+      if (frame.b >= 0) interrupt(frame);
+      frame.b = index;
+      frame.r = reader;
+      depth = frame.dep;
+    },
+    e(frame) {
+      if (frame.b < 0) return;
+      const index = frame.b;
+      frame.b = -1;
+      record(frame, index, frame.r);
+    },
+    t(value, frame) {
+      if (frame.b >= 0) {
+        const index = frame.b;
+        frame.b = -1;
+        record(frame, index, frame.r, undefined, undefined, false, !!value);
+      }
+      return value;
+    },
+    r(frame, value) {
+      const index = frame.b;
+      frame.b = -1;
+      if (index >= 0) record(frame, index, frame.r, 'return', value, true);
+      return value;
+    },
+    x(frame, value) {
+      const index = frame.b;
+      frame.b = -1;
+      if (index >= 0) record(frame, index, frame.r, 'throw', value, true);
+      return value;
+    },
+    leave(frame) {
+      interrupt(frame);
+      depth = frame.dep - 1;
+    },
+    sus(frame, value) {
+      depth = frame.dep - 1;
+      return value;
+    },
+    res(frame, value) {
+      depth = frame.dep;
+      return value;
+    },
+    finishTop() {
+      if (topFrame) interrupt(topFrame);
+    },
+    collect() {
+      return stringify(retained());
+    },
+  };
+}

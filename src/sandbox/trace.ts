@@ -1,0 +1,55 @@
+import type { SourceLocation } from '../errors.js';
+
+/** One block visit: the variables as they were when the block finished (or was left). */
+export interface TraceEvent {
+  block: string;
+  depth: number;
+  vars: Record<string, string>;
+  changed: string[];
+  /** How the block was left, when not by falling through to the next one. */
+  exit?: 'return' | 'throw' | 'interrupted';
+  /** The rendered return value (exit 'return') or thrown value (exit 'throw'). */
+  value?: string;
+  /** Truthiness of the branch/loop test that ended the block. */
+  test?: boolean;
+}
+
+export type Outcome =
+  | { kind: 'pass' }
+  | { kind: 'fail'; message: string; expected?: string; actual?: string }
+  | { kind: 'error'; name: string; message: string; loc?: SourceLocation; stack?: string }
+  | { kind: 'timeout'; limitMs: number }
+  | { kind: 'memory'; limitMb: number };
+
+export interface Trace {
+  /** The test case's source text. */
+  test: string;
+  outcome: Outcome;
+  /** Kept events in order: the first ones, then (if truncated) the last ones. */
+  events: TraceEvent[];
+  totalEvents: number;
+  truncated: boolean;
+  /** When truncated: how many events were dropped, between events[droppedAt - 1] and events[droppedAt]. */
+  dropped: number;
+  droppedAt: number;
+  console: string[];
+  /** The value the tested call returned, when it returned (the last depth-1 return). */
+  returnValue?: string;
+}
+
+export function describeOutcome(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'pass':
+      return 'passed';
+    case 'fail':
+      return outcome.expected !== undefined
+        ? `failed: expected ${outcome.expected}, got ${outcome.actual ?? '?'}`
+        : `failed: ${outcome.message}`;
+    case 'error':
+      return `${outcome.name}: ${outcome.message}`;
+    case 'timeout':
+      return `timed out after ${outcome.limitMs} ms`;
+    case 'memory':
+      return `ran out of memory (limit ${outcome.limitMb} MB)`;
+  }
+}
