@@ -8,6 +8,11 @@ if (!process.execArgv.includes('--no-node-snapshot')) {
   });
   process.exitCode = result.status ?? 1;
 } else {
+  // `ldb trace ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const { main } = await import('../dist/cli.js');
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -5,6 +5,8 @@ import { describeOutcome, type Trace, type TraceEvent } from '../sandbox/trace.j
 import type { Style } from './style.js';
 
 const MAX_EXCERPT_LINES = 6;
+/** Calls deeper than this are not indented further (a stack overflow is thousands deep). */
+const MAX_INDENT = 10;
 
 /** One line per case: ✓/✗, its number, its source and, when it failed, why. */
 export function formatCaseList(results: CaseResult[], style: Style): string[] {
@@ -12,8 +14,8 @@ export function formatCaseList(results: CaseResult[], style: Style): string[] {
   return results.map((result, i) => {
     const ok = result.outcome.kind === 'pass';
     const mark = ok ? style.pass('✓') : style.fail('✗');
-    const source = truncate(oneLine(result.case.source), width).padEnd(width);
-    const why = ok ? '' : `  ${style.fail(describeOutcome(result.outcome))}`;
+    const source = truncate(oneLine(result.case.source), width);
+    const why = ok ? '' : `${' '.repeat(width - source.length)}  ${style.fail(describeOutcome(result.outcome))}`;
     return `  ${mark} ${String(i + 1).padStart(2)}  ${source}${why}`;
   });
 }
@@ -45,10 +47,11 @@ export function formatTrace(view: TraceView, style: Style): string[] {
 }
 
 function formatEvent(event: TraceEvent, step: number, block: Block | undefined, source: string[], style: Style): string[] {
-  const indent = '  '.repeat(Math.max(0, event.depth - 1));
+  const indent = '  '.repeat(Math.min(MAX_INDENT, Math.max(0, event.depth - 1)));
+  const deep = event.depth - 1 > MAX_INDENT ? style.dim(` depth ${event.depth}`) : '';
   const where = block ? `line ${block.loc.start.line}${block.loc.end.line > block.loc.start.line ? `-${block.loc.end.line}` : ''}` : '';
   const kind = block && block.kind !== 'block' ? ` ${block.kind}` : '';
-  const head = `${indent}${style.dim(`#${step}`)} ${style.block(event.block)}${style.dim(kind)}  ${style.dim(where)}${exitNote(event, style)}`;
+  const head = `${indent}${style.dim(`#${step}`)} ${style.block(event.block)}${style.dim(kind)}  ${style.dim(where)}${deep}${exitNote(event, style)}`;
   const lines = [head];
   for (const code of excerpt(block, source)) lines.push(`${indent}    ${style.dim('│')} ${style.code(code)}`);
   const vars = Object.entries(event.vars).map(([name, value]) => {
@@ -67,21 +70,16 @@ function exitNote(event: TraceEvent, style: Style): string {
   return '';
 }
 
+/** The block's source lines, whole (a test cut at its closing parenthesis reads badly), dedented. */
 function excerpt(block: Block | undefined, source: string[]): string[] {
   if (!block || block.kind === 'exit') return [];
   const { start, end } = block.loc;
-  const lines: string[] = [];
-  for (let line = start.line; line <= end.line && lines.length < MAX_EXCERPT_LINES; line++) {
-    const text = source[line - 1] ?? '';
-    const from = line === start.line ? start.col : 0;
-    const to = line === end.line ? end.col : text.length;
-    const leading = line === start.line ? '' : (/^\s*/.exec(text)?.[0] ?? '');
-    const part = (leading + text.slice(Math.max(from, leading.length), to)).trimEnd();
-    if (part.trim() !== '') lines.push(truncate(part, 100));
-  }
+  const lines = source.slice(start.line - 1, Math.min(end.line, start.line - 1 + MAX_EXCERPT_LINES));
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)![0].length));
+  const shown = lines.map((l) => truncate(l.slice(Number.isFinite(indent) ? indent : 0).trimEnd(), 100));
   const total = end.line - start.line + 1;
-  if (total > MAX_EXCERPT_LINES) lines.push(`… (${total - MAX_EXCERPT_LINES} more lines)`);
-  return lines;
+  if (total > MAX_EXCERPT_LINES) shown.push(`… (${total - MAX_EXCERPT_LINES} more lines)`);
+  return shown;
 }
 
 function outcomeLine(trace: Trace, style: Style): string {

@@ -43,10 +43,12 @@ export class Sandbox {
     const wire = first.wire;
     const finished = first.outcome.kind !== 'timeout' && first.outcome.kind !== 'memory';
     if (!wire || !wire.lateTail || !finished || wire.total <= wire.head.length) return first;
-    const tailFrom = Math.max(wire.head.length, wire.total - headAndTail(limits.maxEvents).tailEvents);
+    // Start rendering a little early: a stack overflow may come sooner when rendering.
+    const tailFrom = Math.max(wire.head.length, wire.total - 2 * headAndTail(limits.maxEvents).tailEvents);
     const second = await this.runOnce(program, testCase, limits, tailFrom);
-    if (second.wire?.total !== wire.total || second.outcome.kind !== first.outcome.kind) return first;
-    return { ...first, wire: { ...wire, tail: second.wire.tail, lateTail: false }, durationMs: first.durationMs + second.durationMs };
+    if (!second.wire || second.outcome.kind !== first.outcome.kind) return first;
+    const durationMs = first.durationMs + second.durationMs;
+    return { ...first, wire: { ...second.wire, head: wire.head }, durationMs };
   }
 
   private async runOnce(

@@ -105,6 +105,7 @@ export function createTracer(
   let ringOn = ringAfterMs <= 0;
   const head: WireEvent[] = [];
   const tail: WireEvent[] = [];
+  let tailNext = 0;
   const ring: RawEvent[] = [];
   let ringNext = 0;
   let total = 0;
@@ -126,7 +127,12 @@ export function createTracer(
   }
 
   function retained(): WireTrace {
-    if (tailFrom >= 0) return { head, tail, total, lateTail: false };
+    if (tailFrom >= 0) {
+      const ordered: WireEvent[] = [];
+      const from = tail.length < tailMax ? 0 : tailNext;
+      for (let i = 0; i < tail.length; i++) ordered[i] = tail[(from + i) % tail.length]!;
+      return { head, tail: ordered, total, lateTail: false };
+    }
     const late: WireEvent[] = [];
     const start = ring.length < tailMax ? 0 : ringNext;
     for (let i = 0; i < ring.length; i++) late[i] = renderRaw(ring[(start + i) % ring.length]!);
@@ -196,7 +202,11 @@ export function createTracer(
       if (hasValue) event.r = render(value, caps);
       if (test !== undefined) event.t = test;
       if (n < headMax) head[head.length] = event;
-      else tail[tail.length] = event;
+      else {
+        // A ring here too: a second pass may run longer than the first (stack overflows differ).
+        tail[tailNext] = event;
+        tailNext = (tailNext + 1) % tailMax;
+      }
     } else if (tailFrom < 0 && !ringOn && (n & 1023) === 0 && now() - startedAt >= ringAfterMs) {
       ringOn = true;
     }
