@@ -25,6 +25,8 @@ export interface CaseResult {
   outcome: Outcome;
   console: string[];
   durationMs: number;
+  /** Of durationMs, the time the program and the test ran (without sandbox setup). */
+  executionMs: number;
   trace?: Trace;
 }
 
@@ -44,7 +46,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   try {
     for (const testCase of cases) {
       const run = await sandbox.run(program, testCase, limits);
-      const result: CaseResult = { case: testCase, outcome: run.outcome, console: run.console, durationMs: run.durationMs };
+      const { outcome, console, durationMs, executionMs } = run;
+      const result: CaseResult = { case: testCase, outcome, console, durationMs, executionMs };
       if ('model' in program) result.trace = assembleTrace(run, testCase.source, program.model.blocks, program.vars);
       results.push(result);
     }

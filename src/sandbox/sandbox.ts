@@ -17,6 +17,8 @@ export interface CaseRun {
   wire: WireTrace | null;
   console: string[];
   durationMs: number;
+  /** Of durationMs, the time spent running the program and the test (not setting up the context). */
+  executionMs: number;
 }
 
 const TIMED_OUT = 'Script execution timed out.';
@@ -48,7 +50,8 @@ export class Sandbox {
     const second = await this.runOnce(program, testCase, limits, tailFrom);
     if (!second.wire || second.outcome.kind !== first.outcome.kind) return first;
     const durationMs = first.durationMs + second.durationMs;
-    return { ...first, wire: { ...second.wire, head: wire.head }, durationMs };
+    const executionMs = first.executionMs + second.executionMs;
+    return { ...first, wire: { ...second.wire, head: wire.head }, durationMs, executionMs };
   }
 
   private async runOnce(
@@ -65,6 +68,7 @@ export class Sandbox {
     const tracerName = 'names' in program ? program.names.runtime : undefined;
     let checkpoint: WireTrace | null = null;
     let outcome: Outcome;
+    let executionStarted = 0;
     const remaining = () => Math.max(1, Math.round(limits.timeMs - (performance.now() - started)));
     try {
       const config: BootstrapConfig = {
@@ -79,15 +83,17 @@ export class Sandbox {
       });
       const prepare = await (await this.bootstrapScript(isolate)).run(context, { reference: true });
       await prepare.apply(undefined, [JSON.stringify(config), onCheckpoint], { timeout: 5000 });
+      executionStarted = performance.now();
       outcome = await this.execute(isolate, context, program, testCase, harnessName, remaining, limits);
     } catch (error) {
       outcome = this.failure(error, program, limits);
     }
+    const executionMs = executionStarted > 0 ? performance.now() - executionStarted : 0;
     const disposed = isolate.isDisposed;
     const wire = disposed ? checkpoint : readTrace(context, tracerName);
     const consoleLines = disposed ? [] : readJson<string[]>(context, `${harnessName}.consoleLines()`) ?? [];
     if (!disposed) context.release();
-    return { outcome, wire, console: consoleLines, durationMs: performance.now() - started };
+    return { outcome, wire, console: consoleLines, durationMs: performance.now() - started, executionMs };
   }
 
   dispose(): void {

@@ -1,0 +1,12 @@
+// npm run bench: measures ldb on the real HumanEvalPack set (../shared/data). Prints figures only;
+// nothing here asserts a timing. Run after `npm run build` (the npm script does it).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchTracing } from './tracing.js';
+
+const data = fileURLToPath(new URL('../../shared/data/humanevalpack-js.jsonl', import.meta.url));
+if (!existsSync(data)) {
+  console.error(`bench: ${data} not found; the benchmark data lives in ../shared/data`);
+  process.exit(2);
+}
+await benchTracing(data);
