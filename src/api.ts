@@ -1,5 +1,6 @@
 import { splitTests, type TestCase } from './cases/split.js';
-import { compileProgram, instrumentProgram, type CompiledProgram, type InstrumentedProgram } from './instrument/instrument.js';
+import { compileProgram, instrumentProgram } from './instrument/instrument.js';
+import type { Granularity } from './program/cfg.js';
 import { InputError } from './errors.js';
 import { assembleTrace } from './sandbox/assemble.js';
 import { resolveLimits, type LimitsInput } from './sandbox/limits.js';
@@ -16,6 +17,8 @@ export interface RunTestsOptions {
   limits?: LimitsInput;
   /** Record a trace for every case (runs the instrumented program). Default false: plain runs. */
   trace?: boolean;
+  /** What a traced step is: a basic block (default) or a single statement (line-level). */
+  granularity?: Granularity;
   /** Reuse a sandbox across calls (faster); by default one is made and disposed per call. */
   sandbox?: Sandbox;
 }
@@ -40,7 +43,9 @@ export interface TestRun {
 export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const limits = resolveLimits(options.limits);
   const cases = toCases(options.tests, options.testsFilename);
-  const program = prepare(options.code, options.filename, options.trace === true);
+  const program = options.trace
+    ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
+    : compileProgram(options.code, { filename: options.filename });
   const sandbox = options.sandbox ?? new Sandbox();
   const results: CaseResult[] = [];
   try {
@@ -65,6 +70,7 @@ export interface TraceTestOptions {
   caseIndex?: number;
   filename?: string;
   limits?: LimitsInput;
+  granularity?: Granularity;
   sandbox?: Sandbox;
 }
 
@@ -83,8 +89,4 @@ export async function traceTest(options: TraceTestOptions): Promise<Trace> {
 
 function toCases(tests: string | TestCase[], filename: string | undefined): TestCase[] {
   return typeof tests === 'string' ? splitTests(tests, { filename: filename ?? 'tests.js' }) : tests;
-}
-
-function prepare(code: string, filename: string | undefined, trace: boolean): CompiledProgram | InstrumentedProgram {
-  return trace ? instrumentProgram(code, { filename }) : compileProgram(code, { filename });
 }

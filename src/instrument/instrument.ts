@@ -7,6 +7,7 @@ import { generate } from '../program/babel.js';
 import type { ProgramModel } from '../program/model.js';
 import { languageOf, parseSource } from '../program/parse.js';
 import { walkProgram } from '../program/program.js';
+import type { Granularity } from '../program/cfg.js';
 import { createProbeWriter, wrapSuspension, type ProbeNames } from './probes.js';
 
 /** Runnable JavaScript plus the map back to the user's source (line/column of errors). */
@@ -27,6 +28,11 @@ export interface CompileOptions {
   filename?: string;
 }
 
+export interface InstrumentOptions extends CompileOptions {
+  names?: ProbeNames;
+  granularity?: Granularity;
+}
+
 const DEFAULT_FILENAME = 'program.js';
 
 /** The program as it would run without ldb: TypeScript types stripped, nothing added. */
@@ -37,7 +43,7 @@ export function compileProgram(code: string, options: CompileOptions = {}): Comp
 }
 
 /** The program with probes that record every block visit and the variables it can see. */
-export function instrumentProgram(code: string, options: CompileOptions & { names?: ProbeNames } = {}): InstrumentedProgram {
+export function instrumentProgram(code: string, options: InstrumentOptions = {}): InstrumentedProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
   const names = options.names ?? freshNames();
@@ -45,7 +51,7 @@ export function instrumentProgram(code: string, options: CompileOptions & { name
   const writer = createProbeWriter(names, (site) => {
     vars[site.index] = site.vars;
   });
-  const { model } = walkProgram(ast, filename, writer);
+  const { model } = walkProgram(ast, filename, writer, options.granularity);
   wrapSuspensions(ast.program, names);
   for (let i = 0; i < model.blocks.length; i++) vars[i] ??= [];
   return { ...emit(ast, code, filename), model, names, vars };

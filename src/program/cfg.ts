@@ -51,6 +51,12 @@ export interface FunctionToWalk {
   showThis: boolean;
 }
 
+/**
+ * block: basic blocks (straight-line runs of statements, a test joined to the run before it);
+ * statement: every statement and every test is a block of its own (line-level debugging).
+ */
+export type Granularity = 'block' | 'statement';
+
 /** Builds the blocks of one function (or of top-level code) and, given a writer, instruments it. */
 export class FunctionWalker {
   private readonly toExit: Block[] = [];
@@ -61,6 +67,7 @@ export class FunctionWalker {
     private readonly scopes: ScopeIndex,
     private readonly fn: FunctionToWalk,
     private readonly writer?: ProbeWriter,
+    private readonly granularity: Granularity = 'block',
   ) {}
 
   walk(): void {
@@ -94,6 +101,11 @@ export class FunctionWalker {
         extend(open.block, statement);
         open.last = statement;
         out.push(statement);
+        if (this.granularity === 'statement') {
+          this.closeFallingThrough(open, out);
+          pending = [open.block];
+          open = undefined;
+        }
       } else if (isJump(statement)) {
         open ??= { block: this.openBlock('block', statement, pending), startAt: out.length, last: statement };
         extend(open.block, statement);

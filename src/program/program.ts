@@ -1,18 +1,20 @@
 import type * as t from '@babel/types';
 import { baseNameOf, isMethodLike } from './functions.js';
-import { FunctionWalker, type ProbeWriter } from './cfg.js';
+import { FunctionWalker, type Granularity, type ProbeWriter } from './cfg.js';
 import { BlockTable, TOP_LEVEL, type FunctionInfo, type ProgramModel, type Range } from './model.js';
 import { languageOf, parseSource } from './parse.js';
 import { ScopeIndex } from './scopes.js';
 
 export interface ParseProgramOptions {
   filename?: string;
+  /** 'block' (default): basic blocks; 'statement': one block per statement, for line-level views. */
+  granularity?: Granularity;
 }
 
 /** Parses a program and describes its basic blocks: one CFG per function plus one for top-level code. */
 export function parseProgram(code: string, options: ParseProgramOptions = {}): ProgramModel {
   const ast = parseSource(code, { filename: options.filename });
-  return walkProgram(ast, options.filename).model;
+  return walkProgram(ast, options.filename, undefined, options.granularity).model;
 }
 
 export interface WalkedProgram {
@@ -21,12 +23,17 @@ export interface WalkedProgram {
 }
 
 /** Walks every function of an AST in source order (outer before inner); instruments it when given a writer. */
-export function walkProgram(ast: t.File, filename: string | undefined, writer?: ProbeWriter): WalkedProgram {
+export function walkProgram(
+  ast: t.File,
+  filename: string | undefined,
+  writer?: ProbeWriter,
+  granularity: Granularity = 'block',
+): WalkedProgram {
   const scopes = new ScopeIndex(ast);
   const table = new BlockTable();
   const program = ast.program;
   const top = table.addFunction({ name: TOP_LEVEL, loc: rangeOf(program), params: [], async: false, generator: false });
-  new FunctionWalker(table, scopes, { info: top, node: program, showThis: false }, writer).walk();
+  new FunctionWalker(table, scopes, { info: top, node: program, showThis: false }, writer, granularity).walk();
   const names = new Set<string>([TOP_LEVEL]);
   for (const path of scopes.functions) {
     const node = path.node;
@@ -37,7 +44,7 @@ export function walkProgram(ast: t.File, filename: string | undefined, writer?: 
       async: node.async === true,
       generator: node.generator === true,
     });
-    new FunctionWalker(table, scopes, { info, node, showThis: isMethodLike(path) }, writer).walk();
+    new FunctionWalker(table, scopes, { info, node, showThis: isMethodLike(path) }, writer, granularity).walk();
   }
   const model: ProgramModel = { filename, language: languageOf(filename), functions: table.functions, blocks: table.blocks };
   return { model, table };
