@@ -1,5 +1,5 @@
 import { splitTests, type TestCase } from './cases/split.js';
-import { compileProgram, instrumentProgram } from './instrument/instrument.js';
+import { compileProgram, instrumentProgram, type CompiledProgram, type InstrumentedProgram } from './instrument/instrument.js';
 import type { Granularity } from './program/cfg.js';
 import { InputError } from './errors.js';
 import { assembleTrace } from './sandbox/assemble.js';
@@ -43,7 +43,7 @@ export interface TestRun {
 export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const limits = resolveLimits(options.limits);
   const cases = toCases(options.tests, options.testsFilename);
-  const program = options.trace
+  const program: CompiledProgram | InstrumentedProgram = options.trace
     ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
     : compileProgram(options.code, { filename: options.filename });
   const sandbox = options.sandbox ?? new Sandbox();
