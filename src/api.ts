@@ -1,5 +1,5 @@
 import { splitTests, type TestCase } from './cases/split.js';
-import { compileProgram, instrumentProgram, type CompiledProgram, type InstrumentedProgram } from './instrument/instrument.js';
+import { compileProgram, instrumentProgram } from './instrument/instrument.js';
 import type { Granularity } from './program/cfg.js';
 import { InputError } from './errors.js';
 import { assembleTrace } from './sandbox/assemble.js';
@@ -43,9 +43,10 @@ export interface TestRun {
 export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const limits = resolveLimits(options.limits);
   const cases = toCases(options.tests, options.testsFilename);
-  const program: CompiledProgram | InstrumentedProgram = options.trace
+  const instrumented = options.trace
     ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
-    : compileProgram(options.code, { filename: options.filename });
+    : undefined;
+  const program = instrumented ?? compileProgram(options.code, { filename: options.filename });
   const sandbox = options.sandbox ?? new Sandbox();
   const results: CaseResult[] = [];
   try {
@@ -53,7 +54,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
       const run = await sandbox.run(program, testCase, limits);
       const { outcome, console, durationMs, executionMs } = run;
       const result: CaseResult = { case: testCase, outcome, console, durationMs, executionMs };
-      if ('model' in program) result.trace = assembleTrace(run, testCase.source, program.model.blocks, program.vars);
+      if (instrumented) result.trace = assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars);
       results.push(result);
     }
   } finally {
