@@ -35,3 +35,27 @@ export class SandboxError extends LdbError {}
 export function formatLoc(loc: SourceLocation): string {
   return `${loc.file ?? '<input>'}:${loc.line}:${loc.column + 1}`;
 }
+
+/**
+ * A model provider is misconfigured or failed. The message is one line that says what to write or set;
+ * `hint` repeats just that advice for UIs that show it apart. A cancelled request (AbortSignal) has
+ * code 'aborted' and the name 'AbortError', so the usual `error.name === 'AbortError'` checks work.
+ */
+export class ModelError extends LdbError {
+  override readonly exitCode: number = 2;
+  readonly hint: string | undefined;
+  readonly code: 'config' | 'http' | 'network' | 'timeout' | 'aborted' | 'response' | 'exec';
+  /** The HTTP status of the last failed attempt, when there was one. */
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    options: { hint?: string; code?: ModelError['code']; status?: number; cause?: unknown } = {},
+  ) {
+    super(message);
+    if (options.cause !== undefined) this.cause = options.cause;
+    this.hint = options.hint;
+    this.code = options.code ?? 'config';
+    this.status = options.status;
+    if (this.code === 'aborted') this.name = 'AbortError';
+  }
+}
