@@ -2,6 +2,8 @@
 // nothing here asserts a timing. Run after `npm run build` (the npm script does it).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchLoopOverhead } from './loop.js';
+import { benchPromptTokens } from './prompts.js';
 import { benchTracing } from './tracing.js';
 
 const data = fileURLToPath(new URL('../../shared/data/humanevalpack-js.jsonl', import.meta.url));
@@ -9,4 +11,7 @@ if (!existsSync(data)) {
   console.error(`bench: ${data} not found; the benchmark data lives in ../shared/data`);
   process.exit(2);
 }
-await benchTracing(data);
+const only = process.argv[2];
+if (!only || only === 'tracing') await benchTracing(data);
+if (!only || only === 'prompts') await benchPromptTokens(data);
+if (!only || only === 'loop') await benchLoopOverhead(data);

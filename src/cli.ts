@@ -1,12 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { LdbError } from './errors.js';
 import { MAIN_HELP } from './cli/help.js';
 import type { CliIO } from './cli/io.js';
+import { fixCommand } from './cli/fix-command.js';
 import { traceCommand } from './cli/trace-command.js';
 
 const commands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   trace: traceCommand,
+  fix: fixCommand,
 };
 
 /** Runs one ldb command line and returns the exit code; never calls process.exit. */
@@ -29,7 +31,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return await run(rest, io);
   } catch (error) {
     if (error instanceof LdbError) {
-      io.stderr(`ldb: ${error.message}\n`);
+      const hint = 'hint' in error && typeof error.hint === 'string' && !error.message.includes(error.hint) ? `\n  ${error.hint}` : '';
+      io.stderr(`ldb: ${error.message}${hint}\n`);
       return error.exitCode;
     }
     io.stderr(`ldb: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -42,6 +45,12 @@ export function processIO(): CliIO {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFile(path, 'utf8'),
+    async writeFile(path, content) {
+      const temporary = `${path}.ldb-${process.pid}.tmp`;
+      await writeFile(temporary, content, 'utf8');
+      await rename(temporary, path);
+    },
+    exists: (path) => access(path).then(() => true, () => false),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
   };

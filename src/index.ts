@@ -16,3 +16,21 @@ export type { Problem } from './cases/datasets.js';
 export { compileProgram, instrumentProgram } from './instrument/instrument.js';
 export { LdbError, ParseError, InputError, SandboxError } from './errors.js';
 export type { SourceLocation } from './errors.js';
+export { debug } from './debugger/loop.js';
+export type { DebugOptions } from './debugger/loop.js';
+export type {
+  DebugEvent,
+  DebugIteration,
+  DebugLevel,
+  DebugResult,
+  StopReason,
+  TokenTotals,
+  Verdict,
+} from './debugger/result.js';
+export { formatTrace } from './debugger/format.js';
+export type { FormatTraceOptions } from './debugger/format.js';
+export type { CompactTrace, VerdictTarget } from './debugger/compact.js';
+export { createModel } from './llm/create.js';
+export type { CreateModelOptions } from './llm/create.js';
+export type { ChatMessage, Completion, CompletionRequest, Model, Usage } from './llm/model.js';
+export { ModelError } from './errors.js';

@@ -5,6 +5,7 @@ Usage:
 
 Commands:
   trace <file>     Run the tests on a program, then show the block-by-block trace of a failing case
+  fix <file>       Debug a program with an LLM (LDB): trace a failing case, verify blocks, patch, repeat
 
 Options:
   -h, --help       Show help (also: ldb <command> --help)
@@ -45,4 +46,41 @@ Exit status:
 Examples:
   ldb trace fixtures/js/off-by-one-sum.js --tests fixtures/js/off-by-one-sum.test.js
   ldb trace sum.ts --test 'assert.strictEqual(sumTo(3), 6)' --json
+`;
+
+export const FIX_HELP = `ldb fix — debug a program with an LLM, the LDB way
+
+Usage:
+  ldb fix <file> --tests <file> --model <spec> [options]
+
+Each iteration runs the visible tests; if one fails, ldb traces it block by block, asks the
+model to judge each block against the task (JSON verdicts), asks for a corrected program (the
+wrong blocks named), and tests that. It stops when every test passes, at --max-iters, at the
+token budget, or when the model repeats a program. The best program (most tests passed) wins.
+
+Options:
+  --tests <file>        Test script (as for 'ldb trace'); --test '<assertion>' is repeatable too
+  -m, --model <spec>    openai:<model>, anthropic:<model>, ollama:<model>,
+                        openai-compatible:<model>@<base-url>, exec:<command>  (default: $LDB_MODEL)
+  --level <level>       line, block (default) or function: how finely the trace is judged
+  --max-iters <n>       Debugging turns (default 10)
+  --budget <tokens>     Stop after this many prompt + completion tokens
+  --prompt <file>       The task description the program was written for (default: none; the
+                        program's own doc comments are part of the code the model reads)
+  --entry <name>        The function the tests call; every patch must still define it
+  --write               Replace <file> with the fixed program, only if it passes every visible
+                        test; the original is kept as <file>.orig
+  --json                Print the whole result as JSON (iterations, verdicts, patches, usage)
+  --no-cache            Do not use the on-disk response cache (~/.cache/ldb, or $LDB_CACHE_DIR)
+  --time-limit <ms>     Time limit per test case (default 3000)
+  --retries <n>         Retries of a model request on 429, 5xx and timeouts (default 4)
+  --request-timeout <ms>  Time limit of one model request (default 120000)
+  --no-color            Plain output
+  -h, --help            Show this help
+
+Environment:
+  OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, OLLAMA_HOST, LDB_MODEL, LDB_CACHE_DIR, LDB_PRICES
+
+Exit status: 0 fixed, 1 not fixed, 2 bad usage, unreadable file or model error (missing key,
+unreachable server).
 `;

@@ -18,3 +18,9 @@ export function positiveInteger(text: string, flag: string): number {
   if (!Number.isInteger(value) || value <= 0) throw new InputError(`${flag} expects a positive whole number, got '${text}'`);
   return value;
 }
+
+export function wholeNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new InputError(`${flag} expects a whole number (0 or more), got '${text}'`);
+  return value;
+}

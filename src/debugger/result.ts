@@ -2,12 +2,9 @@ import type { CaseResult } from '../api.js';
 import type { Usage } from '../llm/model.js';
 import type { Outcome, Trace } from '../sandbox/trace.js';
 
-/** The model's judgement of one block (or line, or call) of the traced run. */
-export interface Verdict {
-  block: string;
-  correct: boolean;
-  explanation: string;
-}
+import type { Verdict } from './verdicts.js';
+
+export type { Verdict };
 
 export type DebugLevel = 'line' | 'block' | 'function';
 

@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import { splitTests } from '../cases/split.js';
+import { debug } from '../debugger/loop.js';
+import type { DebugEvent, DebugLevel, DebugResult } from '../debugger/result.js';
+import { InputError } from '../errors.js';
+import { createModel } from '../llm/create.js';
+import { FIX_HELP } from './help.js';
+import type { CliIO } from './io.js';
+import { formatEvent, formatResult } from './format-fix.js';
+import { readInput, positiveInteger, wholeNumber } from './inputs.js';
+import { createStyle, wantsColor } from './style.js';
+
+interface FixArgs {
+  file: string;
+  testsFile?: string;
+  inlineTests: string[];
+  model: string;
+  level: DebugLevel;
+  maxIterations: number;
+  tokenBudget?: number;
+  promptFile?: string;
+  entryPoint?: string;
+  write: boolean;
+  json: boolean;
+  cache: boolean;
+  color?: boolean;
+  timeMs?: number;
+  retries?: number;
+  requestTimeoutMs?: number;
+}
+
+export async function fixCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseFixArgs(argv, io.env);
+  if (args === 'help') {
+    io.stdout(FIX_HELP);
+    return 0;
+  }
+  const code = await readInput(io, args.file, 'program');
+  const tests = await collectTests(args, io);
+  const prompt = args.promptFile ? await readInput(io, args.promptFile, 'prompt') : undefined;
+  const model = createModel(args.model, {
+    env: io.env,
+    cache: args.cache,
+    maxRetries: args.retries,
+    timeoutMs: args.requestTimeoutMs,
+  });
+  const style = createStyle(wantsColor(io.env, io.isTTY, args.color));
+  const onEvent = args.json ? undefined : (event: DebugEvent) => io.stdout(formatEvent(event, style));
+  const result = await debug({
+    code,
+    tests,
+    prompt,
+    entryPoint: args.entryPoint,
+    filename: args.file,
+    model,
+    level: args.level,
+    maxIterations: args.maxIterations,
+    tokenBudget: args.tokenBudget,
+    limits: { timeMs: args.timeMs },
+    onEvent,
+  });
+  const written = args.write ? await writeBack(io, args.file, code, result) : undefined;
+  if (args.json) io.stdout(`${JSON.stringify({ file: args.file, model: model.id, written, ...result }, null, 2)}\n`);
+  else io.stdout(formatResult(result, { file: args.file, written, write: args.write }, style));
+  return result.solved ? 0 : 1;
+}
+
+/** Replaces the user's file only with a program that passes every visible test, keeping a backup. */
+async function writeBack(io: CliIO, file: string, original: string, result: DebugResult): Promise<{ file: string; backup: string } | undefined> {
+  if (!result.solved || result.best.code === original) return undefined;
+  if (!io.writeFile) throw new InputError('ldb fix: --write is not available here');
+  const backup = await freeBackupName(io, file);
+  await io.writeFile(backup, original);
+  await io.writeFile(file, result.best.code);
+  return { file, backup };
+}
+
+async function freeBackupName(io: CliIO, file: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? `${file}.orig` : `${file}.orig.${n}`;
+    if (!(await io.exists?.(candidate))) return candidate;
+  }
+}
+
+async function collectTests(args: FixArgs, io: CliIO) {
+  const cases = [];
+  if (args.testsFile) cases.push(...splitTests(await readInput(io, args.testsFile, 'tests'), { filename: args.testsFile }));
+  args.inlineTests.forEach((assertion, i) => cases.push(...splitTests(assertion, { filename: `--test #${i + 1}` })));
+  return cases.map((c, index) => ({ ...c, index }));
+}
+
+function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        tests: { type: 'string' },
+        test: { type: 'string', multiple: true },
+        model: { type: 'string', short: 'm' },
+        level: { type: 'string' },
+        'max-iters': { type: 'string' },
+        budget: { type: 'string' },
+        prompt: { type: 'string' },
+        entry: { type: 'string' },
+        write: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        'time-limit': { type: 'string' },
+        retries: { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new InputError(`ldb fix: ${(error as Error).message.replace(/^.*?: /, '')}\nRun 'ldb fix --help' for usage.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new InputError(`ldb fix: expected exactly one program file\nRun 'ldb fix --help' for usage.`);
+  if (!values.tests && !values.test?.length) throw new InputError(`ldb fix: no tests given; pass --tests <file> or --test '<assertion>'`);
+  const model = values.model ?? env.LDB_MODEL;
+  if (!model) throw new InputError('ldb fix: no model given; pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL');
+  const level = values.level ?? 'block';
+  if (level !== 'line' && level !== 'block' && level !== 'function') {
+    throw new InputError(`ldb fix: --level must be line, block or function, got '${level}'`);
+  }
+  return {
+    file: positionals[0]!,
+    testsFile: values.tests,
+    inlineTests: values.test ?? [],
+    model,
+    level,
+    maxIterations: values['max-iters'] !== undefined ? positiveInteger(values['max-iters'], '--max-iters') : 10,
+    tokenBudget: values.budget !== undefined ? positiveInteger(values.budget, '--budget') : undefined,
+    promptFile: values.prompt,
+    entryPoint: values.entry,
+    write: values.write === true,
+    json: values.json === true,
+    cache: values['no-cache'] !== true,
+    color: values['no-color'] ? false : undefined,
+    timeMs: values['time-limit'] !== undefined ? positiveInteger(values['time-limit'], '--time-limit') : undefined,
+    retries: values.retries !== undefined ? wholeNumber(values.retries, '--retries') : undefined,
+    requestTimeoutMs:
+      values['request-timeout'] !== undefined ? positiveInteger(values['request-timeout'], '--request-timeout') : undefined,
+  };
+}

@@ -1,0 +1,112 @@
+import type * as t from '@babel/types';
+import { ParseError } from '../errors.js';
+import { languageOf, parseSource } from '../program/parse.js';
+
+export interface ExtractOptions {
+  /** Decides the dialect the code must parse as (JavaScript unless it ends in .ts/.tsx). */
+  filename?: string;
+  /** The function (or class) the tests call; the code must still define it at top level. */
+  entryPoint?: string;
+}
+
+export type ExtractResult = { ok: true; code: string } | { ok: false; reason: string };
+
+/** Fence languages that can hold the program; a ```json or ```bash block is something else. */
+const CODE_TAGS = new Set(['', 'js', 'javascript', 'jsx', 'mjs', 'cjs', 'ts', 'typescript', 'tsx', 'node']);
+
+/**
+ * Takes the program out of a model's reply: the fenced block that defines the entry point (else
+ * the longest), or the whole reply when it is bare code. The reason says precisely what was
+ * wrong, to be quoted back to the model.
+ */
+export function extractProgram(reply: string, options: ExtractOptions = {}): ExtractResult {
+  const blocks = codeBlocks(reply);
+  if (blocks.length === 0) {
+    const bare = reply.trim();
+    const result = bare === '' ? undefined : checkProgram(`${bare}\n`, options);
+    // Prose does not parse: then the trouble is the missing block, not a syntax error in the prose.
+    if (result && (result.ok || !result.reason.startsWith('the code does not parse'))) return result;
+    return { ok: false, reason: 'the reply has no code block' };
+  }
+  const checked = blocks.map((code) => ({ code, result: checkProgram(code, options) }));
+  const usable = checked.filter((c) => c.result.ok).sort((a, b) => b.code.length - a.code.length)[0];
+  if (usable) return usable.result;
+  // None is usable: report on the block most likely meant as the program.
+  const meant = checked.find((c) => options.entryPoint && mentions(c.code, options.entryPoint)) ?? longest(checked);
+  return meant.result;
+}
+
+/** The contents of the fenced blocks whose language tag can be JS/TS; an unclosed last fence runs to the end. */
+function codeBlocks(reply: string): string[] {
+  const blocks: string[] = [];
+  for (const match of reply.matchAll(/^[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)(?:^[ \t]*\1[ \t]*$|(?![\s\S]))/gm)) {
+    const tag = (match[2] ?? '').toLowerCase();
+    const code = (match[3] ?? '').replace(/\s+$/, '');
+    if (CODE_TAGS.has(tag) && code.trim() !== '') blocks.push(`${code}\n`);
+  }
+  return blocks;
+}
+
+function checkProgram(code: string, options: ExtractOptions): ExtractResult {
+  const parsed = parseProgramText(code, options.filename);
+  if ('reason' in parsed) return { ok: false, reason: parsed.reason };
+  const entry = options.entryPoint;
+  if (entry && !definesAtTopLevel(parsed.ast, entry)) return { ok: false, reason: `the code no longer defines ${entry}` };
+  return { ok: true, code };
+}
+
+function parseProgramText(code: string, filename: string | undefined): { ast: t.File } | { reason: string } {
+  try {
+    return { ast: parseSource(code, { filename }) };
+  } catch (error) {
+    if (!(error instanceof ParseError)) return { reason: `the code is not a program: ${(error as Error).message}` };
+    const where = `line ${error.loc.line}:${error.loc.column + 1}`;
+    const isTypeScriptInJs = !languageOf(filename).startsWith('ts') && parsesAs(code, 'program.ts');
+    const hint = isTypeScriptInJs ? ' (it looks like TypeScript; the program must be plain JavaScript)' : '';
+    return { reason: `the code does not parse: ${where} ${error.reason}${hint}` };
+  }
+}
+
+function parsesAs(code: string, filename: string): boolean {
+  try {
+    parseSource(code, { filename });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A function declaration, `const/let/var name = function|arrow`, or a class, at the program's top level. */
+function definesAtTopLevel(ast: t.File, name: string): boolean {
+  return ast.program.body.some((statement) => {
+    if (statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') return statement.id?.name === name;
+    if (statement.type !== 'VariableDeclaration') return false;
+    return statement.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === name && isFunctionValue(d.init));
+  });
+}
+
+function isFunctionValue(node: t.Expression | null | undefined): boolean {
+  if (!node) return false;
+  switch (node.type) {
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+    case 'ClassExpression':
+      return true;
+    // `const f = ((x) => …) as Fn` and friends: look through the type wrapper.
+    case 'TSAsExpression':
+    case 'TSSatisfiesExpression':
+    case 'TSNonNullExpression':
+    case 'ParenthesizedExpression':
+      return isFunctionValue(node.expression);
+    default:
+      return false;
+  }
+}
+
+function mentions(code: string, name: string): boolean {
+  return new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}([^\\w$]|$)`).test(code);
+}
+
+function longest<T extends { code: string }>(items: T[]): T {
+  return items.reduce((best, item) => (item.code.length > best.code.length ? item : best));
+}
