@@ -222,6 +222,13 @@ class DebugSession {
     });
     this.targets = compact.targets;
     const known = compact.targets.map((t) => t.id);
+    if (known.length === 0) {
+      // Nothing of the program ran (e.g. the test calls a missing function): nothing to judge.
+      iteration.notes.push('no block of the program ran; asking for a fix from the failure alone');
+      iteration.verdicts = null;
+      this.emit({ type: 'verdicts', index: iteration.index, verdicts: null, notes: iteration.notes });
+      return null;
+    }
     let reply = await this.complete(iteration, messages, 'verify', 'json');
     let parsed = parseVerdicts(reply.text, known);
     if (!parsed.ok) {
