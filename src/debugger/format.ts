@@ -1,3 +1,4 @@
+import type { Granularity } from '../program/cfg.js';
 import { parseProgram } from '../program/program.js';
 import type { Trace } from '../sandbox/trace.js';
 import { compactTrace, type CompactTrace } from './compact.js';
@@ -16,7 +17,14 @@ export interface FormatTraceOptions {
  * compacted to a budget, loops collapsed, and every omission said.
  */
 export function formatTrace(trace: Trace, level: DebugLevel, options: FormatTraceOptions): CompactTrace {
-  const granularity = level === 'line' ? 'statement' : 'block';
-  const blocks = parseProgram(options.code, { filename: options.filename, granularity }).blocks;
+  const blocks = parseProgram(options.code, { filename: options.filename, granularity: granularityFor(level) }).blocks;
   return compactTrace({ trace, blocks, source: options.code, level, budgetTokens: options.budgetTokens ?? 1500 });
+}
+
+/**
+ * How finely a program is cut into blocks for a debug level. Tracing and the trace's text must
+ * agree on it: the trace names its steps by the ids of these blocks.
+ */
+export function granularityFor(level: DebugLevel): Granularity {
+  return level === 'line' ? 'statement' : 'block';
 }

@@ -2,13 +2,13 @@ import { runTests, traceTest, type CaseResult, type TestRun } from '../api.js';
 import { splitTests, type TestCase } from '../cases/split.js';
 import { InputError, ModelError, ParseError } from '../errors.js';
 import type { ChatMessage, Completion, Model } from '../llm/model.js';
-import { parseProgram } from '../program/program.js';
 import { resolveLimits, type LimitsInput } from '../sandbox/limits.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import type { Outcome, Trace } from '../sandbox/trace.js';
-import { compactTrace, type VerdictTarget } from './compact.js';
+import type { VerdictTarget } from './compact.js';
 import { unifiedDiff } from './diff.js';
 import { extractProgram } from './extract.js';
+import { formatTrace, granularityFor } from './format.js';
 import * as prompts from './prompts.js';
 import {
   addUsage,
@@ -48,6 +48,20 @@ export interface DebugOptions {
   signal?: AbortSignal;
   onEvent?: (event: DebugEvent) => void;
   sandbox?: Sandbox;
+}
+
+/** What a model reply reads as: the value wanted from it, or why it cannot be used. */
+type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** One request to the model that is asked again once when the reply cannot be used. */
+interface Ask<T> {
+  purpose: 'verify' | 'fix';
+  responseFormat: 'json' | 'text';
+  read: (text: string) => Reading<T>;
+  /** The follow-up message that tells the model what was wrong with its reply. */
+  retryMessage: (problem: string) => ChatMessage;
+  /** Opens the iteration's note when the first reply cannot be used: "verdicts did not parse". */
+  unusable: string;
 }
 
 const DEFAULT_ITERATIONS = 10;
@@ -155,7 +169,7 @@ class DebugSession {
       test: testCase,
       filename: this.filename,
       limits: this.options.limits,
-      granularity: this.level === 'line' ? 'statement' : 'block',
+      granularity: granularityFor(this.level),
       sandbox: this.sandbox,
     });
     iteration.trace = trace;
@@ -198,15 +212,9 @@ class DebugSession {
   }
 
   private async verify(iteration: DebugIteration, testCase: TestCase, trace: Trace): Promise<Verdict[] | null> {
-    const blocks = parseProgram(iteration.code, {
+    const compact = formatTrace(trace, this.level, {
+      code: iteration.code,
       filename: this.filename,
-      granularity: this.level === 'line' ? 'statement' : 'block',
-    }).blocks;
-    const compact = compactTrace({
-      trace,
-      blocks,
-      source: iteration.code,
-      level: this.level,
       budgetTokens: this.options.traceBudget ?? DEFAULT_TRACE_BUDGET,
     });
     this.emit({ type: 'trace', index: iteration.index, failingCase: iteration.failingCase!, trace, promptTokens: compact.tokens });
@@ -229,16 +237,18 @@ class DebugSession {
       this.emit({ type: 'verdicts', index: iteration.index, verdicts: null, notes: iteration.notes });
       return null;
     }
-    let reply = await this.complete(iteration, messages, 'verify', 'json');
-    let parsed = parseVerdicts(reply.text, known);
-    if (!parsed.ok) {
-      iteration.notes.push(`verdicts did not parse (${parsed.error}); asked again`);
-      const retry = [...messages, { role: 'assistant', content: reply.text } as const, prompts.verdictRetryMessage(parsed.error)];
-      reply = await this.complete(iteration, retry, 'verify', 'json');
-      parsed = parseVerdicts(reply.text, known);
-    }
-    const verdicts = parsed.ok ? parsed.verdicts : null;
-    if (!parsed.ok) iteration.notes.push(`verdicts still did not parse (${parsed.error}); going on without them`);
+    const parsed = await this.askTwice(iteration, messages, {
+      purpose: 'verify',
+      responseFormat: 'json',
+      read: (text) => {
+        const result = parseVerdicts(text, known);
+        return result.ok ? { ok: true, value: result.verdicts } : { ok: false, problem: result.error };
+      },
+      retryMessage: (problem) => prompts.verdictRetryMessage(problem),
+      unusable: 'verdicts did not parse',
+    });
+    const verdicts = parsed.ok ? parsed.value : null;
+    if (!parsed.ok) iteration.notes.push(`verdicts still did not parse (${parsed.problem}); going on without them`);
     iteration.verdicts = verdicts;
     this.emit({ type: 'verdicts', index: iteration.index, verdicts, notes: iteration.notes });
     return verdicts;
@@ -257,19 +267,21 @@ class DebugSession {
       entryPoint: this.options.entryPoint,
     });
     const extractOptions = { filename: this.filename, entryPoint: this.options.entryPoint };
-    let reply = await this.complete(iteration, messages, 'fix', 'text');
-    let extracted = extractProgram(reply.text, extractOptions);
+    const extracted = await this.askTwice(iteration, messages, {
+      purpose: 'fix',
+      responseFormat: 'text',
+      read: (text) => {
+        const result = extractProgram(text, extractOptions);
+        return result.ok ? { ok: true, value: result.code } : { ok: false, problem: result.reason };
+      },
+      retryMessage: (problem) => prompts.fixRetryMessage(problem),
+      unusable: 'the fix was unusable',
+    });
     if (!extracted.ok) {
-      iteration.notes.push(`the fix was unusable (${extracted.reason}); asked again`);
-      const retry = [...messages, { role: 'assistant', content: reply.text } as const, prompts.fixRetryMessage(extracted.reason)];
-      reply = await this.complete(iteration, retry, 'fix', 'text');
-      extracted = extractProgram(reply.text, extractOptions);
-    }
-    if (!extracted.ok) {
-      iteration.notes.push(`the fix was still unusable (${extracted.reason}); stopping`);
+      iteration.notes.push(`the fix was still unusable (${extracted.problem}); stopping`);
       return undefined;
     }
-    return extracted.code;
+    return extracted.value;
   }
 
   private async seed(): Promise<string> {
@@ -289,6 +301,20 @@ class DebugSession {
       messages.push({ role: 'assistant', content: reply.text }, prompts.fixRetryMessage(extracted.reason));
     }
     throw new ModelError(`${this.options.model.id}: could not write a first program from the prompt (no usable code in two replies)`);
+  }
+
+  /**
+   * Asks the model, and once more when its reply cannot be used, saying why: a model that slipped
+   * on the format usually gets it right when told. Returns what the last reply read as.
+   */
+  private async askTwice<T>(iteration: DebugIteration, messages: ChatMessage[], ask: Ask<T>): Promise<Reading<T>> {
+    const reply = await this.complete(iteration, messages, ask.purpose, ask.responseFormat);
+    const reading = ask.read(reply.text);
+    if (reading.ok) return reading;
+    iteration.notes.push(`${ask.unusable} (${reading.problem}); asked again`);
+    const retry = [...messages, { role: 'assistant', content: reply.text } as const, ask.retryMessage(reading.problem)];
+    const again = await this.complete(iteration, retry, ask.purpose, ask.responseFormat);
+    return ask.read(again.text);
   }
 
   private async complete(

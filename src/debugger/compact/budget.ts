@@ -1,0 +1,64 @@
+import type { Item } from './outline.js';
+import { headerLines, itemLines, render } from './render.js';
+import type { Layout } from './units.js';
+
+// Budget: drop the least useful items first, never the last steps before the failure.
+
+/** The steps nearest the failure are dropped last; the first few (arguments, set-up) next to last. */
+const TAIL_ITEMS = 3;
+const HEAD_ITEMS = 2;
+
+/**
+ * Item indices in the order they are given up: steps in the middle (earliest first), then the first
+ * steps (latest first, so the arguments go last), then the last steps before the failure, then
+ * loop summaries (a line each, and "no variable changed" in a million iterations says more than a
+ * step). The very last step and the step that threw are never given up.
+ */
+export function dropOrder(items: Item[], layout: Layout): number[] {
+  const candidates = items.flatMap((item, i) => (item.kind === 'unrecorded' ? [] : [i]));
+  const last = candidates[candidates.length - 1];
+  const tailStart = candidates[Math.max(0, candidates.length - TAIL_ITEMS)] ?? 0;
+  const pinned = (i: number): boolean => {
+    const item = items[i]!;
+    return i === last || (item.kind === 'unit' && layout.units[item.unit]!.pinned);
+  };
+  const free = candidates.filter((i) => !pinned(i));
+  const steps = free.filter((i) => i < tailStart && items[i]!.kind === 'unit');
+  const head = steps.slice(0, HEAD_ITEMS);
+  const middle = steps.slice(head.length);
+  const summaries = free.filter((i) => i < tailStart && items[i]!.kind === 'repeat');
+  const tail = free.filter((i) => i >= tailStart);
+  return [...middle, ...head.reverse(), ...tail, ...summaries];
+}
+
+/** The items to drop, in `order`, until the text fits `budget` tokens (or nothing more may go). */
+export function fitBudget(items: Item[], order: number[], layout: Layout, budget: number, count: (text: string) => number): Set<number> {
+  const dropped = new Set<number>();
+  const cost = items.map((item) => count(itemLines(item, layout).join('\n')) + 1);
+  const markerCost = count(`… steps 1000-2000 omitted to fit the length limit (1000 steps)`) + 1;
+  const fixed = count([...headerLines(layout, { shown: 100, repeated: 1000, cut: 1000 }), '', '', layout.end].join('\n'));
+  let next = 0;
+  const estimate = (): number => fixed + items.reduce((sum, _, i) => sum + (dropped.has(i) ? (dropped.has(i - 1) ? 0 : markerCost) : cost[i]!), 0);
+  // The summary nearest the failure describes the loop that was running when it happened: it stays.
+  const keep = items.map((item) => item.kind).lastIndexOf('repeat');
+  const drop = (i: number): void => {
+    dropped.add(i);
+    if (i - 1 !== keep) absorbBetween(items, dropped, i - 1);
+    if (i + 1 !== keep) absorbBetween(items, dropped, i + 1);
+  };
+  while (next < order.length && estimate() > budget) drop(order[next++]!);
+  // The estimate adds up pieces; tokens at the joins and the header's counts can tip it over.
+  while (next < order.length && count(render(items, dropped, layout).text) > budget) drop(order[next++]!);
+  return dropped;
+}
+
+/**
+ * A loop summary or tracer gap with dropped steps on both sides joins them: one marker line for
+ * the whole stretch reads better (and costs less) than three, and a stretch of alternating
+ * summaries and markers is mostly noise.
+ */
+function absorbBetween(items: Item[], dropped: Set<number>, i: number): void {
+  const item = items[i];
+  if (!item || item.kind === 'unit' || dropped.has(i)) return;
+  if (dropped.has(i - 1) && dropped.has(i + 1)) dropped.add(i);
+}

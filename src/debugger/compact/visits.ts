@@ -1,0 +1,122 @@
+import type { Block } from '../../program/model.js';
+import type { Outcome, Trace, TraceEvent } from '../../sandbox/trace.js';
+import type { VerdictTarget } from '../compact.js';
+import type { SourceContext } from './source.js';
+import { clip, indent, MAX_VALUE_CHARS } from './text.js';
+import { errorOrigin, exitText, thrownHere, tracerGap, unitKey, type Layout, type Unit } from './units.js';
+
+// Block and line level: one unit per recorded block visit.
+
+type VisitLevel = 'line' | 'block';
+
+/** A block longer than this shows only its first lines (the model has the whole program elsewhere). */
+const MAX_CODE_LINES = 6;
+const MAX_LINE_CHARS = 160;
+
+export function visitLayout(trace: Trace, context: SourceContext, level: VisitLevel, end: string): Layout {
+  const origin = errorOrigin(trace);
+  const units = trace.events.map((event, i) => {
+    const number = stepNumber(trace, i);
+    const previousDepth = trace.events[i - 1]?.depth ?? event.depth;
+    const block = context.block(event.block);
+    const lines = visitLines(event, number, block, context, level, i === origin ? trace.outcome : undefined);
+    const unit: Unit = {
+      number,
+      key: unitKey(event.block, event.depth, previousDepth),
+      depth: event.depth,
+      vars: event.vars,
+      lines: indent(lines, event.depth),
+      targets: block && block.kind !== 'entry' ? visitTargets(block, context, level) : [],
+      fallbackTargets: block?.kind === 'entry' ? visitTargets(block, context, level) : [],
+      loop: block?.kind === 'loop',
+      pinned: i === origin,
+    };
+    return unit;
+  });
+  const gap = tracerGap(trace, trace.droppedAt);
+  return { level, noun: 'step', units, gap, totalSteps: trace.totalEvents, legend: visitLegend(level), end };
+}
+
+/** Step numbers count the steps the tracer dropped, so they stay the run's own. */
+function stepNumber(trace: Trace, index: number): number {
+  return trace.truncated && index >= trace.droppedAt ? index + 1 + trace.dropped : index + 1;
+}
+
+function visitLegend(level: VisitLevel): string {
+  const code = level === 'line' ? 'its code lines (L<n> = line n)' : 'its code';
+  return (
+    `One step per block run: block id and kind, ${code}, then the variables after it ran ` +
+    '(`x = v*` changed by the step, `x = v` read by it, "unchanged:" names the rest in scope). Indented steps are nested calls.'
+  );
+}
+
+function visitLines(
+  event: TraceEvent,
+  number: number,
+  block: Block | undefined,
+  context: SourceContext,
+  level: VisitLevel,
+  error: Outcome | undefined,
+): string[] {
+  const kind = block && block.kind !== 'block' ? ` ${block.kind}` : '';
+  const where = block && level === 'block' ? `, ${lineRange(block)}` : '';
+  const depth = block?.kind === 'entry' && event.depth > 1 ? ` (depth ${event.depth})` : '';
+  const lines = [`step ${number} · ${event.block}${kind}${where}${depth}${exitNote(event, error)}`];
+  if (block && block.kind !== 'exit') lines.push(...codeLines(block, context.lines, level));
+  const vars = variablesLine(event, block ? context.reads(block) : new Set());
+  if (vars) lines.push(`  ${vars}`);
+  return lines;
+}
+
+function exitNote(event: TraceEvent, error: Outcome | undefined): string {
+  const ending = thrownHere(error) ?? exitText(event);
+  if (ending) return ` · ${ending}`;
+  if (event.test !== undefined) return ` · test → ${event.test}`;
+  return '';
+}
+
+function lineRange(block: Block): string {
+  const { start, end } = block.loc;
+  return end.line > start.line ? `lines ${start.line}-${end.line}` : `line ${start.line}`;
+}
+
+/** The block's whole source lines (a test cut at its parenthesis reads badly), dedented and capped. */
+function codeLines(block: Block, source: string[], level: VisitLevel): string[] {
+  const { start, end } = block.loc;
+  const last = Math.min(end.line, start.line - 1 + MAX_CODE_LINES);
+  const lines = source.slice(start.line - 1, last);
+  const margin = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)![0].length));
+  const width = String(last).length;
+  const shown = lines.map((line, i) => {
+    const text = clip(line.slice(Number.isFinite(margin) ? margin : 0).trimEnd(), MAX_LINE_CHARS);
+    return level === 'line' ? `  L${String(start.line + i).padEnd(width)}  ${text}` : `  | ${text}`;
+  });
+  const more = end.line - last;
+  if (more > 0) shown.push(`  | … (${more} more line${more === 1 ? '' : 's'} of this block)`);
+  return shown;
+}
+
+/** Changed variables (marked *), then the ones the block reads; the rest are named, not shown. */
+function variablesLine(event: TraceEvent, reads: Set<string>): string {
+  const changed = new Set(event.changed);
+  const names = Object.keys(event.vars);
+  const written = names.filter((n) => changed.has(n)).map((n) => `${n} = ${clip(event.vars[n]!, MAX_VALUE_CHARS)}*`);
+  const read = names.filter((n) => !changed.has(n) && reads.has(n)).map((n) => `${n} = ${clip(event.vars[n]!, MAX_VALUE_CHARS)}`);
+  const unchanged = names.filter((n) => !changed.has(n) && !reads.has(n));
+  const rest = unchanged.length > 0 ? `(unchanged: ${unchanged.join(', ')})` : '';
+  return [...written, ...read, rest].filter((s) => s !== '').join('  ');
+}
+
+function visitTargets(block: Block, context: SourceContext, level: VisitLevel): VerdictTarget[] {
+  if (block.kind === 'exit') return [];
+  const { start, end } = block.loc;
+  if (level === 'block') {
+    return [{ id: block.id, kind: 'block', label: lineRange(block), lines: { start: start.line, end: end.line }, blocks: [block.id] }];
+  }
+  const targets: VerdictTarget[] = [];
+  for (let line = start.line; line <= end.line; line++) {
+    if (!context.lines[line - 1]?.trim()) continue;
+    targets.push({ id: `L${line}`, kind: 'line', label: `line ${line}`, lines: { start: line, end: line }, blocks: [block.id] });
+  }
+  return targets;
+}
