@@ -1,7 +1,7 @@
 // Anthropic Messages API over fetch.
 import { ModelError } from '../errors.js';
 import { cutOffError, resolveRequest, type ChatMessage, type Completion, type CompletionRequest, type Model, type ResolvedRequest } from './model.js';
-import { costOf, type PriceTable } from './pricing.js';
+import { pricedCompletion, type PriceTable, type ProviderReply } from './pricing.js';
 import { postJson, type RetryOptions } from './retry.js';
 import type { AnthropicConfig } from './spec.js';
 
@@ -23,17 +23,7 @@ export function createAnthropicModel(config: AnthropicConfig, options: RetryOpti
         { url: `${config.baseUrl}/v1/messages`, headers, body: messagesBody(config.model, resolved), signal: resolved.signal },
         options,
       );
-      const reply = readMessage(config, resolved, data);
-      return {
-        text: reply.text,
-        model: reply.model,
-        usage: {
-          promptTokens: reply.promptTokens,
-          completionTokens: reply.completionTokens,
-          costUsd: costOf(config.model, reply.promptTokens, reply.completionTokens, options.prices),
-          cached: false,
-        },
-      };
+      return pricedCompletion(config.model, readMessage(config, resolved, data), options.prices);
     },
   };
 }
@@ -65,14 +55,7 @@ function mergeTurns(messages: ChatMessage[]): Array<{ role: string; content: str
   return turns;
 }
 
-interface MessageReply {
-  text: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-}
-
-function readMessage(config: AnthropicConfig, request: ResolvedRequest, data: unknown): MessageReply {
+function readMessage(config: AnthropicConfig, request: ResolvedRequest, data: unknown): ProviderReply {
   const reply = record(data);
   const content = reply?.content;
   if (!Array.isArray(content)) {

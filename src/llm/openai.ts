@@ -1,7 +1,7 @@
 // OpenAI Chat Completions over fetch; also serves Ollama, vLLM, llama.cpp, LM Studio and OpenRouter.
 import { ModelError } from '../errors.js';
 import { cutOffError, estimateTokens, resolveRequest, type Completion, type CompletionRequest, type Model, type ResolvedRequest } from './model.js';
-import { costOf, type PriceTable } from './pricing.js';
+import { pricedCompletion, type PriceTable, type ProviderReply } from './pricing.js';
 import { postJson, type RetryOptions } from './retry.js';
 import type { OpenAIChatConfig } from './spec.js';
 
@@ -17,17 +17,7 @@ export function createOpenAIChatModel(config: OpenAIChatConfig, options: RetryOp
         { url: `${config.baseUrl}/chat/completions`, headers, body: chatCompletionsBody(config, resolved), signal: resolved.signal },
         options,
       );
-      const reply = readChatCompletion(config, resolved, data);
-      return {
-        text: reply.text,
-        model: reply.model,
-        usage: {
-          promptTokens: reply.promptTokens,
-          completionTokens: reply.completionTokens,
-          costUsd: costOf(config.model, reply.promptTokens, reply.completionTokens, options.prices),
-          cached: false,
-        },
-      };
+      return pricedCompletion(config.model, readChatCompletion(config, resolved, data), options.prices);
     },
   };
 }
@@ -53,14 +43,7 @@ export function isReasoningModel(model: string): boolean {
   return /^o\d+(-|$)/.test(model) || model.startsWith('gpt-5');
 }
 
-interface ChatReply {
-  text: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-}
-
-function readChatCompletion(config: OpenAIChatConfig, request: ResolvedRequest, data: unknown): ChatReply {
+function readChatCompletion(config: OpenAIChatConfig, request: ResolvedRequest, data: unknown): ProviderReply {
   const choice = record(array(record(data)?.choices)?.[0]);
   const message = record(choice?.message);
   const content = message?.content;

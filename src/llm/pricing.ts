@@ -1,3 +1,4 @@
+import type { Completion } from './model.js';
 // What a call cost, from a small price table the user can extend or override.
 import { readFileSync } from 'node:fs';
 import { ModelError } from '../errors.js';
@@ -119,4 +120,26 @@ function asPriceTable(data: unknown): PriceTable | undefined {
 
 function isPrice(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** What a provider's reply comes down to, before it is priced. */
+export interface ProviderReply {
+  text: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** A provider's reply as a Completion, priced by the model it was asked of. */
+export function pricedCompletion(modelName: string, reply: ProviderReply, prices: PriceTable): Completion {
+  return {
+    text: reply.text,
+    model: reply.model,
+    usage: {
+      promptTokens: reply.promptTokens,
+      completionTokens: reply.completionTokens,
+      costUsd: costOf(modelName, reply.promptTokens, reply.completionTokens, prices),
+      cached: false,
+    },
+  };
 }
