@@ -20,7 +20,8 @@ const fixtures = JSON.parse(readFileSync(`${DIR}manifest.json`, 'utf8')) as Fixt
 const read = (path: string) => readFileSync(`${DIR}${path}`, 'utf8');
 const sandbox = new Sandbox();
 afterAll(() => sandbox.dispose());
-const limits = { timeMs: 2000 };
+// Short limits keep the suite fast; a stack overflow gets room (it unwinds thousands of traced frames).
+const limitsFor = (fixture: Fixture) => ({ timeMs: fixture.failure === 'stackoverflow' ? 10_000 : 1500 });
 
 function kindOf(outcome: Outcome): Fixture['failure'] | 'pass' | 'memory' {
   if (outcome.kind === 'error' && outcome.name === 'RangeError' && /call stack/.test(outcome.message)) return 'stackoverflow';
@@ -35,7 +36,7 @@ describe('fixtures: small programs with known bugs', () => {
 
   describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
     it('fails where the manifest says, with a trace that reaches the bug', async () => {
-      const run = await runTests({ code: read(fixture.program), filename: fixture.program, tests: read(fixture.tests), trace: true, limits, sandbox });
+      const run = await runTests({ code: read(fixture.program), filename: fixture.program, tests: read(fixture.tests), trace: true, limits: limitsFor(fixture), sandbox });
       const firstFailing = run.cases.findIndex((c) => c.outcome.kind !== 'pass');
       expect(firstFailing).toBe(fixture.firstFailingCase);
       const failing = run.cases[firstFailing]!;
@@ -45,7 +46,7 @@ describe('fixtures: small programs with known bugs', () => {
     });
 
     it('passes every case once fixed', async () => {
-      const run = await runTests({ code: read(fixture.fixed), filename: fixture.fixed, tests: read(fixture.tests), trace: true, limits, sandbox });
+      const run = await runTests({ code: read(fixture.fixed), filename: fixture.fixed, tests: read(fixture.tests), trace: true, limits: { timeMs: 5000 }, sandbox });
       expect(run.cases.map((c) => c.outcome)).toEqual(run.cases.map(() => ({ kind: 'pass' })));
     });
   });
