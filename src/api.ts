@@ -1,7 +1,9 @@
 import { splitTests, type TestCase } from './cases/split.js';
 import { compileProgram, instrumentProgram } from './instrument/instrument.js';
 import type { Granularity } from './program/cfg.js';
+import type { Statement } from '@babel/types';
 import { InputError } from './errors.js';
+import { assertRunnable, parseSource } from './program/parse.js';
 import { assembleTrace } from './sandbox/assemble.js';
 import { resolveLimits, type LimitsInput } from './sandbox/limits.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -21,6 +23,11 @@ export interface RunTestsOptions {
   granularity?: Granularity;
   /** Reuse a sandbox across calls (faster); by default one is made and disposed per call. */
   sandbox?: Sandbox;
+  /**
+   * The function the tests exercise. When given, the program must define it at top level;
+   * if it does not, an InputError names it and the functions the program does define.
+   */
+  entryPoint?: string;
 }
 
 export interface CaseResult {
@@ -43,10 +50,12 @@ export interface TestRun {
 export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const limits = resolveLimits(options.limits);
   const cases = toCases(options.tests, options.testsFilename);
+  assertRunnable(options.code, options.filename);
   const instrumented = options.trace
     ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
     : undefined;
   const program = instrumented ?? compileProgram(options.code, { filename: options.filename });
+  if (options.entryPoint !== undefined) checkEntryPoint(options.code, options.filename, options.entryPoint);
   const sandbox = options.sandbox ?? new Sandbox();
   const results: CaseResult[] = [];
   try {
@@ -73,6 +82,8 @@ export interface TraceTestOptions {
   limits?: LimitsInput;
   granularity?: Granularity;
   sandbox?: Sandbox;
+  /** As in runTests: the function the test exercises, checked before anything runs. */
+  entryPoint?: string;
 }
 
 /** Runs one test case on the instrumented program and returns its block-by-block trace. */
@@ -90,4 +101,48 @@ export async function traceTest(options: TraceTestOptions): Promise<Trace> {
 
 function toCases(tests: string | TestCase[], filename: string | undefined): TestCase[] {
   return typeof tests === 'string' ? splitTests(tests, { filename: filename ?? 'tests.js' }) : tests;
+}
+
+/** The program must define `name` at top level (a function, class or variable). */
+function checkEntryPoint(code: string, filename: string | undefined, name: string): void {
+  const { functions, others } = topLevelNames(parseSource(code, { filename }).program.body);
+  if (functions.includes(name) || others.includes(name)) return;
+  const known = [...functions, ...others];
+  const close = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);
+  const defined = functions.length > 0 ? `the functions it defines are: ${functions.join(', ')}` : 'it defines no top-level functions';
+  throw new InputError(
+    `${filename ?? 'the program'}: the entry point '${name}' is not defined; ${defined}${close ? ` (did you mean '${close}'?)` : ''}.`,
+  );
+}
+
+function topLevelNames(body: Statement[]): { functions: string[]; others: string[] } {
+  const functions: string[] = [];
+  const others: string[] = [];
+  for (const statement of body) {
+    if (statement.type === 'FunctionDeclaration' && statement.id) functions.push(statement.id.name);
+    else if (statement.type === 'ClassDeclaration' && statement.id) others.push(statement.id.name);
+    else if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        if (declarator.id.type !== 'Identifier') continue;
+        const init = declarator.init?.type;
+        const isFunction = init === 'FunctionExpression' || init === 'ArrowFunctionExpression';
+        (isFunction ? functions : others).push(declarator.id.name);
+      }
+    }
+  }
+  return { functions, others };
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
 }

@@ -1,7 +1,7 @@
 import { VISITOR_KEYS, isExpression } from '@babel/types';
 import type * as t from '@babel/types';
 import { InputError } from '../errors.js';
-import { parseSource } from '../program/parse.js';
+import { parseSource, stripModuleSyntax } from '../program/parse.js';
 
 /** One assertion of a test script, packaged so it can run on its own. */
 export interface TestCase {
@@ -47,9 +47,11 @@ const RECOGNISED_FORMS =
  * Throws ParseError when the script is not valid JavaScript and InputError when it has no
  * assertion (an empty script included).
  */
-export function splitTests(script: string, options: SplitOptions = {}): TestCase[] {
+export function splitTests(source: string, options: SplitOptions = {}): TestCase[] {
   const filename = options.filename;
-  if (script.trim() === '') throw noAssertionsError(filename, 'the script is empty');
+  if (source.trim() === '') throw noAssertionsError(filename, 'the script is empty');
+  // Imports become require calls here already, so that every slice below is runnable text.
+  const script = stripModuleSyntax(source, { filename });
   const program = parseTestScript(script, filename).program;
   const layout = layOutScript(program);
   const rewriter = createConsoleAssertRewriter(script, program);

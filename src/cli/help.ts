@@ -35,13 +35,15 @@ Options:
   --time-limit <ms>     Time limit per case, in milliseconds (default 3000)
   --memory-limit <mb>   Memory limit of the sandbox, in MB (default 128, minimum 8)
   --max-events <n>      Steps kept per trace: the first fifth and the last ones (default 1000)
+  --entry <name>        The function the tests call; checked before anything runs
   --no-color            Plain output (also when NO_COLOR is set or stdout is not a terminal)
   -h, --help            Show this help
 
 Exit status:
   0  every case passed
   1  some case failed (assertion, error, timeout or memory limit)
-  2  bad usage, unreadable file, or a syntax error in the program or the tests
+  2  bad usage, unreadable file, a file that is not a program (empty, binary, another
+     language), a syntax error in the program or the tests, or a missing --entry function
 
 Examples:
   ldb trace fixtures/js/off-by-one-sum.js --tests fixtures/js/off-by-one-sum.test.js

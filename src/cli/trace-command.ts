@@ -19,6 +19,7 @@ interface TraceArgs {
   json: boolean;
   color?: boolean;
   limits: LimitsInput;
+  entryPoint?: string;
 }
 
 export async function traceCommand(argv: string[], io: CliIO): Promise<number> {
@@ -30,7 +31,7 @@ export async function traceCommand(argv: string[], io: CliIO): Promise<number> {
   const code = await readInput(io, args.file, 'program');
   const model = parseProgram(code, { filename: args.file });
   const cases = await collectCases(args, io);
-  const run = await runTests({ code, filename: args.file, tests: cases, trace: true, limits: args.limits });
+  const run = await runTests({ code, filename: args.file, tests: cases, trace: true, limits: args.limits, entryPoint: args.entryPoint });
   const chosen = chooseCase(run, args.caseNumber);
   if (args.json) io.stdout(`${JSON.stringify(jsonReport(args, model, run, chosen), null, 2)}\n`);
   else printReport(io, args, code, model, run, chosen);
@@ -51,6 +52,7 @@ function parseTraceArgs(argv: string[]): TraceArgs | 'help' {
         'time-limit': { type: 'string' },
         'memory-limit': { type: 'string' },
         'max-events': { type: 'string' },
+        entry: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -75,6 +77,7 @@ function parseTraceArgs(argv: string[]): TraceArgs | 'help' {
     inlineTests: values.test ?? [],
     caseNumber: values.case !== undefined ? positiveInteger(values.case, '--case') : undefined,
     json: values.json === true,
+    entryPoint: values.entry,
     color: values['no-color'] ? false : values.color,
     limits: {
       timeMs: values['time-limit'] !== undefined ? positiveInteger(values['time-limit'], '--time-limit') : undefined,

@@ -20,7 +20,8 @@ export function mapStack(stack: string | undefined, filename: string, map: Encod
   const tracer = new TraceMap(map);
   return stack
     .split('\n')
-    .filter((line) => !line.includes('<isolated-vm boundary>') && !line.includes('file:///'))
+    // Frames of the isolate boundary, the host and ldb's own in-sandbox code say nothing about the program.
+    .filter((line) => !line.includes('<isolated-vm boundary>') && !line.includes('file:///') && !/\(?ldb-[a-z]+\.js:/.test(line) && !line.includes('[eval]'))
     .map((line) =>
       line.replace(/([^\s()]+):(\d+):(\d+)/, (whole, file: string, l: string, c: string) => {
         if (file !== filename) return whole;

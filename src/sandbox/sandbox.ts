@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import ivm from 'isolated-vm';
 import type { TestCase } from '../cases/split.js';
 import { COMPARE_HELPER } from '../cases/split.js';
-import { SandboxError } from '../errors.js';
 import type { CompiledProgram, InstrumentedProgram } from '../instrument/instrument.js';
-import { bootstrapSource, type BootstrapConfig } from './bootstrap.js';
+import type { BootstrapConfig } from './bootstrap.js';
 import type { CaseReport } from './guest/harness.js';
 import type { WireTrace } from './guest/tracer.js';
 import { headAndTail, type Limits } from './limits.js';
 import { locateError, mapStack } from './locate.js';
+import { processCounts, SandboxProcess } from './process.js';
+import type { RunResponse, ServerStats } from './server.js';
 import type { Outcome } from './trace.js';
 
 /** What one test case did in the sandbox, before the wire events are turned into a Trace. */
@@ -21,18 +20,29 @@ export interface CaseRun {
   executionMs: number;
 }
 
-const TIMED_OUT = 'Script execution timed out.';
+/** For soak tests and diagnostics: the sandbox server's process and isolates. */
+export interface SandboxStats {
+  server: ServerStats | null;
+  processes: { spawned: number; alive: number; idle: number };
+  disposeCalls: number;
+}
+
+/** Global the tracer waits on between the bootstrap and the script that binds it (never seen by user code). */
+const TRACER_SLOT = '__ldbSlot';
+
+let disposeCalls = 0;
+let nextProgramKey = 1;
+const programKeys = new WeakMap<CompiledProgram, number>();
 
 /**
- * Owns one isolate and runs test cases in it, each in a fresh context: the program is loaded,
- * then the single assertion runs. The isolate is replaced when a run blows its memory limit.
- * Not safe for concurrent runs: use one Sandbox per concurrent worker.
+ * Runs test cases, each in a fresh isolated-vm context: the program is loaded, then the single
+ * assertion runs. The isolates live in a sandbox server, a child process (see process.ts and
+ * server.ts): a memory blow-up that V8 cannot survive ends that process, never this one.
+ * Runs on one Sandbox are queued (one at a time); use several Sandboxes to run in parallel.
  */
 export class Sandbox {
-  private isolate: ivm.Isolate | undefined;
-  private isolateMemoryMb = 0;
-  private scripts = new WeakMap<CompiledProgram, ivm.Script>();
-  private bootstrap: ivm.Script | undefined;
+  private server: SandboxProcess | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
 
   /**
    * Runs one case. A traced run longer than the event cap runs twice: the first pass renders
@@ -40,7 +50,25 @@ export class Sandbox {
    * seeded), renders just the last events. Rendering every step of a long loop would cost
    * far more than running it.
    */
-  async run(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits): Promise<CaseRun> {
+  run(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits): Promise<CaseRun> {
+    const result = this.queue.then(() => this.runTwice(program, testCase, limits));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Gives the sandbox server back (its isolate is disposed); a later run starts or borrows another. */
+  dispose(): void {
+    disposeCalls++;
+    this.server?.release();
+    this.server = undefined;
+  }
+
+  async stats(): Promise<SandboxStats> {
+    const server = this.server && !this.server.dead ? await this.server.stats() : null;
+    return { server, processes: processCounts(), disposeCalls };
+  }
+
+  private async runTwice(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits): Promise<CaseRun> {
     const first = await this.runOnce(program, testCase, limits, -1);
     const wire = first.wire;
     const finished = first.outcome.kind !== 'timeout' && first.outcome.kind !== 'memory';
@@ -60,132 +88,94 @@ export class Sandbox {
     limits: Limits,
     tailFrom: number,
   ): Promise<CaseRun> {
-    const started = performance.now();
-    const isolate = this.isolateFor(limits.memoryMb);
-    const context = await isolate.createContext();
-    const tag = randomBytes(4).toString('hex');
-    const harnessName = `__ldbH$${tag}`;
-    const tracerName = 'names' in program ? program.names.runtime : undefined;
-    let checkpoint: WireTrace | null = null;
-    let outcome: Outcome;
-    let executionStarted = 0;
-    const remaining = () => Math.max(1, Math.round(limits.timeMs - (performance.now() - started)));
-    try {
-      const config: BootstrapConfig = {
-        tracerName,
-        tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
-        harnessName,
-        harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
-        seed: limits.seed,
-      };
-      const onCheckpoint = new ivm.Callback((json: string) => {
-        checkpoint = JSON.parse(json) as WireTrace;
-      });
-      const prepare = await (await this.bootstrapScript(isolate)).run(context, { reference: true });
-      await prepare.apply(undefined, [JSON.stringify(config), onCheckpoint], { timeout: 5000 });
-      executionStarted = performance.now();
-      outcome = await this.execute(isolate, context, program, testCase, harnessName, remaining, limits);
-    } catch (error) {
-      outcome = this.failure(error, program, limits);
+    const names = 'names' in program ? program.names : undefined;
+    const config: BootstrapConfig = {
+      tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
+      harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
+      seed: limits.seed,
+    };
+    if (names) {
+      config.tracerName = names.runtime;
+      config.frameName = names.frame;
+      config.tracerSlot = TRACER_SLOT;
     }
-    const executionMs = executionStarted > 0 ? performance.now() - executionStarted : 0;
-    const disposed = isolate.isDisposed;
-    const wire = disposed ? checkpoint : readTrace(context, tracerName);
-    const consoleLines = disposed ? [] : readJson<string[]>(context, `${harnessName}.consoleLines()`) ?? [];
-    if (!disposed) context.release();
-    return { outcome, wire, console: consoleLines, durationMs: performance.now() - started, executionMs };
-  }
-
-  dispose(): void {
-    if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
-    this.isolate = undefined;
-  }
-
-  private async execute(
-    isolate: ivm.Isolate,
-    context: ivm.Context,
-    program: CompiledProgram,
-    testCase: TestCase,
-    harnessName: string,
-    remaining: () => number,
-    limits: Limits,
-  ): Promise<Outcome> {
-    const script = await this.compiled(isolate, program);
-    await script.run(context, { timeout: remaining() });
     // The case sees the harness's console, require and assert even if the program replaced the
     // globals; the inner block lets a test declare its own `const assert = require(...)`.
-    const caseScript =
-      `${harnessName}.runCase(${testCase.async ? 'async ' : ''}function (${COMPARE_HELPER}, console, require, assert) {{\n` +
-      `${testCase.body}\n}})`;
-    const running = context.eval(caseScript, {
-      timeout: remaining(),
-      filename: testCase.file ?? 'tests.js',
-      promise: testCase.async,
-    });
-    running.catch(() => undefined); // if the deadline wins, the isolate is disposed and this rejects
-    const settled = await withDeadline(running, remaining());
-    if (settled === 'deadline') {
-      // A promise that never settles, or a loop in a continuation the script timeout cannot see.
-      isolate.dispose();
-      return { kind: 'timeout', limitMs: limits.timeMs };
-    }
-    const report = readJson<CaseReport>(context, `${harnessName}.report()`);
-    return report ? outcomeOf(report, program) : { kind: 'error', name: 'Error', message: 'the test case left no report' };
-  }
-
-  private failure(error: unknown, program: CompiledProgram, limits: Limits): Outcome {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message === TIMED_OUT) return { kind: 'timeout', limitMs: limits.timeMs };
-    if (this.isolate?.isDisposed || /memory limit/i.test(message)) {
-      this.dispose();
-      return { kind: 'memory', limitMb: limits.memoryMb };
-    }
-    if (!(error instanceof Error)) return { kind: 'error', name: 'Uncaught', message };
-    const name = error.name === 'Error' && error.constructor !== Error ? error.constructor.name : error.name;
-    return {
-      kind: 'error',
-      name,
-      message,
-      loc: locateError(error.stack, program.filename, program.map),
-      stack: mapStack(error.stack, program.filename, program.map),
+    const caseCode =
+      `(${testCase.async ? 'async ' : ''}function (${COMPARE_HELPER}, console, require, assert) {{\n` + `${testCase.body}\n}})`;
+    const request = {
+      programKey: programKey(program),
+      code: program.code,
+      filename: program.filename,
+      caseCode,
+      caseFilename: testCase.file ?? 'tests.js',
+      async: testCase.async,
+      config: JSON.stringify(config),
+      ...(names ? { tracerName: names.runtime, tracerSlot: TRACER_SLOT } : {}),
+      timeMs: limits.timeMs,
+      memoryMb: limits.memoryMb,
     };
-  }
-
-  private isolateFor(memoryMb: number): ivm.Isolate {
-    if (this.isolate && !this.isolate.isDisposed && this.isolateMemoryMb === memoryMb) return this.isolate;
-    this.dispose();
+    let response: RunResponse & { checkpoint: string | null };
     try {
-      this.isolate = new ivm.Isolate({ memoryLimit: memoryMb });
-    } catch (error) {
-      throw new SandboxError(`could not start the sandbox (isolated-vm): ${(error as Error).message}`);
+      this.server ??= SandboxProcess.acquire();
+      response = await this.server.run(request);
+    } finally {
+      if (this.server?.dead) this.server = undefined;
     }
-    this.isolateMemoryMb = memoryMb;
-    this.scripts = new WeakMap();
-    this.bootstrap = undefined;
-    return this.isolate;
-  }
-
-  private async bootstrapScript(isolate: ivm.Isolate): Promise<ivm.Script> {
-    this.bootstrap ??= await isolate.compileScript(bootstrapSource(), { filename: 'ldb-bootstrap.js' });
-    return this.bootstrap;
-  }
-
-  private async compiled(isolate: ivm.Isolate, program: CompiledProgram): Promise<ivm.Script> {
-    let script = this.scripts.get(program);
-    if (!script) {
-      script = await isolate.compileScript(program.code, { filename: program.filename });
-      this.scripts.set(program, script);
-    }
-    return script;
+    return {
+      outcome: outcomeOf(response, program, limits),
+      wire: parseJson<WireTrace>(response.trace ?? response.checkpoint),
+      console: parseJson<string[]>(response.console) ?? [],
+      durationMs: response.durationMs,
+      executionMs: response.executionMs,
+    };
   }
 }
 
-function outcomeOf(report: CaseReport, program: CompiledProgram): Outcome {
+function programKey(program: CompiledProgram): number {
+  let key = programKeys.get(program);
+  if (key === undefined) {
+    key = nextProgramKey++;
+    programKeys.set(program, key);
+  }
+  return key;
+}
+
+function outcomeOf(response: RunResponse, program: CompiledProgram, limits: Limits): Outcome {
+  switch (response.end) {
+    case 'timeout':
+      return { kind: 'timeout', limitMs: limits.timeMs };
+    case 'stuck':
+      return { kind: 'timeout', limitMs: limits.timeMs, reason: 'the test waits for a promise that nothing can settle (no timers are left)' };
+    case 'memory':
+      return { kind: 'memory', limitMb: limits.memoryMb };
+    case 'thrown': {
+      const thrown = response.thrown ?? { name: 'Error', message: 'unknown error' };
+      return {
+        kind: 'error',
+        name: thrown.name,
+        message: thrown.message,
+        loc: locateError(thrown.stack, program.filename, program.map),
+        stack: mapStack(thrown.stack, program.filename, program.map),
+      };
+    }
+    case 'report': {
+      const report = parseJson<CaseReport>(response.report ?? null);
+      return report ? reportOutcome(report, program) : { kind: 'error', name: 'Error', message: 'the test case left no report' };
+    }
+  }
+}
+
+function reportOutcome(report: CaseReport, program: CompiledProgram): Outcome {
   switch (report.status) {
     case 'pass':
       return { kind: 'pass' };
-    case 'fail':
-      return { kind: 'fail', message: report.message ?? 'assertion failed', expected: report.expected, actual: report.actual };
+    case 'fail': {
+      const outcome: Outcome = { kind: 'fail', message: report.message ?? 'assertion failed' };
+      if (report.expected !== undefined) outcome.expected = report.expected;
+      if (report.actual !== undefined) outcome.actual = report.actual;
+      return outcome;
+    }
     case 'error':
       return {
         kind: 'error',
@@ -197,28 +187,11 @@ function outcomeOf(report: CaseReport, program: CompiledProgram): Outcome {
   }
 }
 
-function readTrace(context: ivm.Context, tracerName: string | undefined): WireTrace | null {
-  if (!tracerName) return null;
-  return readJson<WireTrace>(context, `${tracerName}.finishTop(), ${tracerName}.collect()`);
-}
-
-function readJson<T>(context: ivm.Context, expression: string): T | null {
+function parseJson<T>(json: string | null): T | null {
+  if (json === null) return null;
   try {
-    const json: unknown = context.evalSync(expression, { timeout: 2000 });
-    return typeof json === 'string' ? (JSON.parse(json) as T) : null;
+    return JSON.parse(json) as T;
   } catch {
     return null;
-  }
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'deadline'> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => {
-    timer = setTimeout(() => resolve('deadline'), ms + 50);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -18,7 +18,7 @@ export type Outcome =
   | { kind: 'pass' }
   | { kind: 'fail'; message: string; expected?: string; actual?: string }
   | { kind: 'error'; name: string; message: string; loc?: SourceLocation; stack?: string }
-  | { kind: 'timeout'; limitMs: number }
+  | { kind: 'timeout'; limitMs: number; /** Set when the run ended early because nothing could ever finish it. */ reason?: string }
   | { kind: 'memory'; limitMb: number };
 
 export interface Trace {
@@ -48,7 +48,7 @@ export function describeOutcome(outcome: Outcome): string {
     case 'error':
       return `${outcome.name}: ${outcome.message}`;
     case 'timeout':
-      return `timed out after ${outcome.limitMs} ms`;
+      return outcome.reason ? `timed out: ${outcome.reason}` : `timed out after ${outcome.limitMs} ms`;
     case 'memory':
       return `ran out of memory (limit ${outcome.limitMb} MB)`;
   }

@@ -74,12 +74,21 @@ export interface AssertModule {
   strict: AssertModule;
 }
 
+/** What the harness learns about each AssertionError this module made, kept where user code cannot reach it. */
+export interface AssertionRecord {
+  message: string;
+  actualText: string;
+  expectedText: string;
+}
+
 /**
  * Builds a node:assert-compatible module. `render` is the renderer's `render` bound with
- * default caps; it is used in messages and for `actualText`/`expectedText`.
+ * default caps; it is used in messages and for `actualText`/`expectedText`. When `issued` is
+ * given, every AssertionError constructed is recorded in it (the harness reads the verdict
+ * from there, never from the error object, which user code could have changed or imitated).
  * Self-contained: evaluated inside the isolate before user code. Captures intrinsics now.
  */
-export function createAssert(render: (value: unknown) => string): AssertModule {
+export function createAssert(render: (value: unknown) => string, issued?: WeakMap<object, AssertionRecord>): AssertModule {
   // ---------------------------------------------------------------------------------------
   // Intrinsics. `uncurry(f)(self, ...args)` calls the captured `f` with `self` as `this`.
   // ---------------------------------------------------------------------------------------
@@ -112,6 +121,8 @@ export function createAssert(render: (value: unknown) => string): AssertModule {
   const Uint8ArrayCtor = Uint8Array;
   const construct = Reflect.construct;
   const SetCtor = Set;
+  const weakMapSetIssued = issued === undefined ? undefined : (uncurry(WeakMap.prototype.set) as (m: unknown, k: object, v: unknown) => unknown);
+  const weakMapGetIssued = issued === undefined ? undefined : (uncurry(WeakMap.prototype.get) as (m: unknown, k: object) => unknown);
 
   const getterOf = (proto: object, key: PropertyKey): ((self: unknown) => unknown) => {
     const desc = getOwnDesc(proto, key);
@@ -300,7 +311,8 @@ export function createAssert(render: (value: unknown) => string): AssertModule {
       const actualText = safeRender(actual);
       const expectedText = safeRender(expected);
       const generated = message === undefined || message === null;
-      super(errorMessage(actual, expected, actualText, expectedText, operator, message));
+      const text = errorMessage(actual, expected, actualText, expectedText, operator, message);
+      super(text);
       setField(this, 'name', 'AssertionError', false);
       setField(this, 'generatedMessage', generated, true);
       setField(this, 'code', 'ERR_ASSERTION', true);
@@ -309,6 +321,13 @@ export function createAssert(render: (value: unknown) => string): AssertModule {
       setField(this, 'operator', operator, true);
       setField(this, 'actualText', actualText, false);
       setField(this, 'expectedText', expectedText, false);
+      if (weakMapSetIssued !== undefined) {
+        const record = objectCreate(null) as unknown as AssertionRecord;
+        record.message = text;
+        record.actualText = actualText;
+        record.expectedText = expectedText;
+        weakMapSetIssued(issued, this, record);
+      }
       // Point the stack at the user's call, not at assert internals.
       if (typeof captureStackTrace === 'function') {
         captureStackTrace(this, typeof stackStartFn === 'function' ? stackStartFn : AssertionError);
@@ -356,6 +375,11 @@ export function createAssert(render: (value: unknown) => string): AssertModule {
     error.expected = expected;
     error.actualText = safeRender(actual);
     error.expectedText = safeRender(expected);
+    const record = weakMapGetIssued === undefined ? undefined : (weakMapGetIssued(issued, error) as AssertionRecord | undefined);
+    if (record !== undefined) {
+      record.actualText = error.actualText;
+      record.expectedText = error.expectedText;
+    }
   }
 
   // ---------------------------------------------------------------------------------------

@@ -35,8 +35,13 @@ export const DEFAULT_RENDER_CAPS: Readonly<RenderCaps> = Object.freeze({ depth: 
 /**
  * Builds the renderer and installs the Proxy-recording wrapper on `globalThis.Proxy`.
  * Self-contained: evaluated inside the isolate before user code. Captures intrinsics now.
+ *
+ * `isHiddenName`, when given, names the identifiers user code must never observe (the probes'
+ * runtime and frame names): every proxy handler is wrapped so that its traps are not called
+ * with such a key. Without that, `with (new Proxy({}, { has(t, k) { ... } })) { ... }` would
+ * see each probe name the instrumented block looks up, and could answer for it.
  */
-export function createRenderer(): GuestRenderer {
+export function createRenderer(isHiddenName?: (key: unknown) => boolean): GuestRenderer {
   // ---------------------------------------------------------------------------------------
   // Intrinsics. `uncurry(f)(self, ...args)` calls the captured `f` with `self` as `this`,
   // without looking anything up at call time (a bound `Function.prototype.call`).
@@ -141,6 +146,9 @@ export function createRenderer(): GuestRenderer {
   const GeneratorFunctionProto = getProto(function* () {});
   const AsyncGeneratorFunctionProto = getProto(async function* () {});
 
+  /** Longer strings are not read at all (see quoteCapped). */
+  const HUGE_STRING = 1 << 20;
+
   // Sentinel for "no own data property here" (missing or accessor).
   const NONE: object = objectCreate(null);
 
@@ -153,18 +161,69 @@ export function createRenderer(): GuestRenderer {
   const proxyTargets = new WeakMapCtor<object, object>();
   const revokedProxies = new WeakMapCtor<object, boolean>();
   const originalRevocable = OriginalProxy.revocable;
+  const reflectApply = Reflect.apply as (fn: Function, self: unknown, args: ArrayLike<unknown>) => unknown;
+  const TypeErrorCtor = TypeError;
+  // Each user handler gets one guard handler (cached): the guard's traps look the user's trap up
+  // at call time, exactly as the engine would, and call it with the user's handler as `this`;
+  // only keys that are hidden names skip the user's trap and get the default behaviour.
+  const guards = new WeakMapCtor<object, object>();
+  const keyedTraps: [string, Function][] = [
+    ['has', Reflect.has],
+    ['get', Reflect.get],
+    ['set', Reflect.set],
+    ['getOwnPropertyDescriptor', Reflect.getOwnPropertyDescriptor],
+    ['defineProperty', Reflect.defineProperty],
+    ['deleteProperty', Reflect.deleteProperty],
+  ];
+  const otherTraps: [string, Function][] = [
+    ['getPrototypeOf', Reflect.getPrototypeOf],
+    ['setPrototypeOf', Reflect.setPrototypeOf],
+    ['isExtensible', Reflect.isExtensible],
+    ['preventExtensions', Reflect.preventExtensions],
+    ['ownKeys', Reflect.ownKeys],
+    ['apply', Reflect.apply],
+    ['construct', Reflect.construct],
+  ];
+  const forwardingTrap = (handler: Record<string, unknown>, name: string, fallback: Function, keyed: boolean) =>
+    function (this: unknown, ...args: unknown[]): unknown {
+      if (keyed && isHiddenName !== undefined && isHiddenName(args[1])) return reflectApply(fallback, undefined, args);
+      const trap = handler[name];
+      if (trap === undefined || trap === null) return reflectApply(fallback, undefined, args);
+      if (typeof trap !== 'function') throw new TypeErrorCtor("'" + name + "' on proxy: trap is not a function");
+      return reflectApply(trap, handler, args);
+    };
+  const guardOf = (handler: unknown): unknown => {
+    if (isHiddenName === undefined || handler === null || (typeof handler !== 'object' && typeof handler !== 'function')) return handler;
+    let guard = weakMapGet(guards, handler) as object | undefined;
+    if (guard === undefined) {
+      const traps = objectCreate(null);
+      const record = handler as Record<string, unknown>;
+      for (let i = 0; i < keyedTraps.length; i++) {
+        const entry = keyedTraps[i] as [string, Function];
+        traps[entry[0]] = forwardingTrap(record, entry[0], entry[1], true);
+      }
+      for (let i = 0; i < otherTraps.length; i++) {
+        const entry = otherTraps[i] as [string, Function];
+        traps[entry[0]] = forwardingTrap(record, entry[0], entry[1], false);
+      }
+      guard = traps;
+      weakMapSet(guards, handler, guard);
+    }
+    return guard;
+  };
   const proxyHandler = objectCreate(null) as ProxyHandler<ProxyConstructor>;
   proxyHandler.construct = (target: ProxyConstructor, args: unknown[], newTarget: Function): object => {
-    const proxy = construct(target, args, newTarget) as object;
-    weakMapSet(proxyTargets, proxy, args[0]);
+    const proxyTarget = args[0];
+    const proxy = construct(target, [proxyTarget, guardOf(args[1])], newTarget) as object;
+    weakMapSet(proxyTargets, proxy, proxyTarget);
     return proxy;
   };
   const revocableHolder = {
     revocable(target: object, handler: ProxyHandler<object>): { proxy: object; revoke: () => void } {
-      const pair = (uncurry(originalRevocable) as (self: unknown, t: object, h: object) => { proxy: object; revoke: () => void })(
+      const pair = (uncurry(originalRevocable) as (self: unknown, t: object, h: unknown) => { proxy: object; revoke: () => void })(
         OriginalProxy,
         target,
-        handler,
+        guardOf(handler),
       );
       const proxy = pair.proxy;
       const revoke = uncurry(pair.revoke);
@@ -301,6 +360,9 @@ export function createRenderer(): GuestRenderer {
   function quoteCapped(s: string): string {
     const length = s.length;
     if (length <= capString) return quote(s);
+    // Reading any character of a string built by concatenation makes V8 flatten all of it:
+    // for a huge one that could take more memory than the program ever used. Only its length.
+    if (length > HUGE_STRING) return '[string of ' + length + ' characters]';
     let end = capString;
     // Do not split a surrogate pair (it would show as an escape).
     const last = s[end - 1];
@@ -310,6 +372,7 @@ export function createRenderer(): GuestRenderer {
   }
 
   function cut(s: string): string {
+    if (s.length > HUGE_STRING) return '[string of ' + s.length + ' characters]';
     return s.length <= capString ? s : strSlice(s, 0, capString) + '...';
   }
 

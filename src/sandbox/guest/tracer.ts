@@ -92,8 +92,72 @@ export function createTracer(
 ): Tracer {
   const stringify = JSON.stringify;
   const create = Object.create;
-  const vars = config.vars;
-  const caps = config.caps;
+  const setPrototypeOf = Object.setPrototypeOf;
+  /**
+   * Every array and object the tracer builds has no prototype: index writes cannot reach
+   * accessors user code defines on Array.prototype, and JSON.stringify finds no `toJSON` user
+   * code put on Object.prototype (it would falsify the trace the host reads).
+   */
+  const newList = <T>(): T[] => setPrototypeOf([], null) as T[];
+  const newRecord = <T>(): T => create(null) as T;
+  // Records made per event or call: instances of classes whose prototype has no prototype
+  // (as safe as Object.create(null), and far cheaper to make).
+  class EventRecord {
+    b: number;
+    d: number;
+    v: (string | null)[];
+    c: number[];
+    constructor(b: number, d: number, v: (string | null)[], c: number[]) {
+      this.b = b;
+      this.d = d;
+      this.v = v;
+      this.c = c;
+    }
+  }
+  class RawRecord {
+    b: number;
+    d: number;
+    v: unknown[];
+    c: number[];
+    hasR: boolean;
+    constructor(b: number, d: number, v: unknown[], c: number[]) {
+      this.b = b;
+      this.d = d;
+      this.v = v;
+      this.c = c;
+      this.hasR = false;
+    }
+  }
+  class FrameRecord {
+    dep: number;
+    b: number;
+    r: Frame['r'];
+    last: Record<string, string>;
+    lastRaw: Record<string, unknown>;
+    constructor(dep: number) {
+      this.dep = dep;
+      this.b = -1;
+      this.r = null;
+      // Made when first needed: most calls of a long run are only counted.
+      this.last = null as unknown as Record<string, string>;
+      this.lastRaw = null as unknown as Record<string, unknown>;
+    }
+  }
+  setPrototypeOf(EventRecord.prototype, null);
+  setPrototypeOf(RawRecord.prototype, null);
+  setPrototypeOf(FrameRecord.prototype, null);
+  const vars = newList<string[]>();
+  for (let b = 0; b < config.vars.length; b++) {
+    const names = newList<string>();
+    const source = config.vars[b] || [];
+    for (let k = 0; k < source.length; k++) names[k] = source[k] as string;
+    vars[b] = names;
+  }
+  const NO_NAMES = newList<string>();
+  const caps = newRecord<TracerConfig['caps']>();
+  caps.depth = config.caps.depth;
+  caps.items = config.caps.items;
+  caps.stringLength = config.caps.stringLength;
   const headMax = config.headEvents;
   const tailMax = config.tailEvents;
   const tailFrom = config.tailFrom;
@@ -103,23 +167,36 @@ export function createTracer(
   const startedAt = now();
   const ringAfterMs = config.ringAfterMs;
   let ringOn = ringAfterMs <= 0;
-  const head: WireEvent[] = [];
-  const tail: WireEvent[] = [];
+  const head = newList<WireEvent>();
+  const tail = newList<WireEvent>();
   let tailNext = 0;
-  const ring: RawEvent[] = [];
+  const ring = newList<RawEvent>();
   let ringNext = 0;
   let total = 0;
   let depth = 0;
   let topFrame: Frame | null = null;
 
   function newFrame(dep: number): Frame {
-    return { dep, b: -1, r: null, last: create(null) as Record<string, string>, lastRaw: create(null) as Record<string, unknown> };
+    return new FrameRecord(dep);
+  }
+
+  function wireEvent(b: number, d: number, v: (string | null)[], c: number[]): WireEvent {
+    return new EventRecord(b, d, v, c) as WireEvent;
+  }
+
+  function trace(headEvents: WireEvent[], tailEvents: WireEvent[], lateTail: boolean): WireTrace {
+    const result = newRecord<WireTrace>();
+    result.head = headEvents;
+    result.tail = tailEvents;
+    result.total = total;
+    result.lateTail = lateTail;
+    return result;
   }
 
   function renderRaw(event: RawEvent): WireEvent {
-    const values: (string | null)[] = [];
+    const values = newList<string | null>();
     for (let k = 0; k < event.v.length; k++) values[k] = event.v[k] === UNREAD ? null : render(event.v[k], caps);
-    const wire: WireEvent = { b: event.b, d: event.d, v: values, c: event.c };
+    const wire = wireEvent(event.b, event.d, values, event.c);
     if (event.x !== undefined) wire.x = event.x;
     if (event.hasR) wire.r = render(event.r, caps);
     if (event.t !== undefined) wire.t = event.t;
@@ -128,15 +205,15 @@ export function createTracer(
 
   function retained(): WireTrace {
     if (tailFrom >= 0) {
-      const ordered: WireEvent[] = [];
+      const ordered = newList<WireEvent>();
       const from = tail.length < tailMax ? 0 : tailNext;
       for (let i = 0; i < tail.length; i++) ordered[i] = tail[(from + i) % tail.length]!;
-      return { head, tail: ordered, total, lateTail: false };
+      return trace(head, ordered, false);
     }
-    const late: WireEvent[] = [];
+    const late = newList<WireEvent>();
     const start = ring.length < tailMax ? 0 : ringNext;
     for (let i = 0; i < ring.length; i++) late[i] = renderRaw(ring[(start + i) % ring.length]!);
-    return { head, tail: late, total, lateTail: true };
+    return trace(head, late, true);
   }
 
   function read(reader: Frame['r'], k: number): unknown {
@@ -150,9 +227,9 @@ export function createTracer(
 
   /** Reads and renders the block's variables; everything is computed before anything is stored. */
   function rendered(frame: Frame, index: number, reader: Frame['r'], names: string[]): WireEvent {
-    const values: (string | null)[] = [];
-    const changed: number[] = [];
-    const last = frame.last;
+    const values = newList<string | null>();
+    const changed = newList<number>();
+    const last = frame.last === null ? (frame.last = create(null) as Record<string, string>) : frame.last;
     for (let k = 0; k < names.length; k++) {
       const value = read(reader, k);
       const text = value === UNREAD ? null : render(value, caps);
@@ -163,14 +240,14 @@ export function createTracer(
         last[name] = text;
       }
     }
-    return { b: index, d: frame.dep, v: values, c: changed };
+    return wireEvent(index, frame.dep, values, changed);
   }
 
   /** The cheap form: raw values, `changed` by identity. */
   function raw(frame: Frame, index: number, reader: Frame['r'], names: string[]): RawEvent {
-    const values: unknown[] = [];
-    const changed: number[] = [];
-    const last = frame.lastRaw;
+    const values = newList<unknown>();
+    const changed = newList<number>();
+    const last = frame.lastRaw === null ? (frame.lastRaw = create(null) as Record<string, unknown>) : frame.lastRaw;
     for (let k = 0; k < names.length; k++) {
       const value = read(reader, k);
       values[k] = value;
@@ -180,7 +257,7 @@ export function createTracer(
         last[name] = value;
       }
     }
-    return { b: index, d: frame.dep, v: values, c: changed, hasR: false };
+    return new RawRecord(index, frame.dep, values, changed) as RawEvent;
   }
 
   function record(
@@ -192,7 +269,7 @@ export function createTracer(
     hasValue?: boolean,
     test?: boolean,
   ): void {
-    const names = vars[index] || [];
+    const names = vars[index] || NO_NAMES;
     // Top-level blocks that only declare functions say nothing about the run.
     if (frame.dep === 0 && names.length === 0 && exit === undefined) return;
     const n = total;
@@ -201,8 +278,9 @@ export function createTracer(
       if (exit !== undefined) event.x = exit;
       if (hasValue) event.r = render(value, caps);
       if (test !== undefined) event.t = test;
-      if (n < headMax) head[head.length] = event;
-      else {
+      if (n < headMax) {
+        head[head.length] = event;
+      } else {
         // A ring here too: a second pass may run longer than the first (stack overflows differ).
         tail[tailNext] = event;
         tailNext = (tailNext + 1) % tailMax;
@@ -222,8 +300,13 @@ export function createTracer(
       ringNext = (ringNext + 1) % tailMax;
     }
     total = n + 1;
-    // So that a run killed for memory still leaves a recent partial trace on the host.
-    if (ringOn && tailFrom < 0 && total % checkpointEvery === 0) checkpoint(stringify(retained()));
+    if (tailFrom < 0) {
+      // So that a run killed before it ends (memory, or a process V8 aborts) still leaves its
+      // first steps, and later a recent stretch, on the host.
+      if (total <= headMax ? total === 1 || total === 8 || total === 64 || total === headMax : ringOn && total % checkpointEvery === 0) {
+        checkpoint(stringify(retained()));
+      }
+    }
   }
 
   function interrupt(frame: Frame): void {
