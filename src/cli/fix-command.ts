@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { splitTests } from '../cases/split.js';
 import { debug } from '../debugger/loop.js';
 import type { DebugEvent, DebugLevel, DebugResult } from '../debugger/result.js';
 import { InputError } from '../errors.js';
@@ -7,7 +6,7 @@ import { createModel } from '../llm/create.js';
 import { FIX_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { formatEvent, formatResult } from './format-fix.js';
-import { readInput, positiveInteger, wholeNumber } from './inputs.js';
+import { collectTestCases, readInput, positiveInteger, wholeNumber } from './inputs.js';
 import { createStyle, wantsColor } from './style.js';
 
 interface FixArgs {
@@ -36,7 +35,7 @@ export async function fixCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const code = await readInput(io, args.file, 'program');
-  const tests = await collectTests(args, io);
+  const tests = await collectTestCases(io, args.testsFile, args.inlineTests, false);
   const prompt = args.promptFile ? await readInput(io, args.promptFile, 'prompt') : undefined;
   const model = createModel(args.model, {
     env: io.env,
@@ -80,13 +79,6 @@ async function freeBackupName(io: CliIO, file: string): Promise<string> {
     const candidate = n === 0 ? `${file}.orig` : `${file}.orig.${n}`;
     if (!(await io.exists?.(candidate))) return candidate;
   }
-}
-
-async function collectTests(args: FixArgs, io: CliIO) {
-  const cases = [];
-  if (args.testsFile) cases.push(...splitTests(await readInput(io, args.testsFile, 'tests'), { filename: args.testsFile }));
-  args.inlineTests.forEach((assertion, i) => cases.push(...splitTests(assertion, { filename: `--test #${i + 1}` })));
-  return cases.map((c, index) => ({ ...c, index }));
 }
 
 function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' {

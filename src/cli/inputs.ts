@@ -1,3 +1,4 @@
+import { splitTests, type TestCase } from '../cases/split.js';
 import { InputError } from '../errors.js';
 import type { CliIO } from './io.js';
 
@@ -23,4 +24,22 @@ export function wholeNumber(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new InputError(`${flag} expects a whole number (0 or more), got '${text}'`);
   return value;
+}
+
+/**
+ * The cases of `--tests <file>` and of each `--test '<assertion>'`, numbered in that order.
+ * `allowPlainCalls`: a --test without an assertion (e.g. `f(1)`) is a case that passes unless it throws.
+ */
+export async function collectTestCases(
+  io: CliIO,
+  testsFile: string | undefined,
+  inlineTests: string[],
+  allowPlainCalls: boolean,
+): Promise<TestCase[]> {
+  const cases: TestCase[] = [];
+  if (testsFile) cases.push(...splitTests(await readInput(io, testsFile, 'tests'), { filename: testsFile }));
+  inlineTests.forEach((assertion, i) => {
+    cases.push(...splitTests(assertion, { filename: `--test #${i + 1}`, allowPlainScript: allowPlainCalls }));
+  });
+  return cases.map((c, index) => ({ ...c, index }));
 }

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { runTests, type CaseResult, type TestRun } from '../api.js';
-import { splitTests, type TestCase } from '../cases/split.js';
 import { InputError } from '../errors.js';
 import { parseProgram } from '../program/program.js';
 import type { ProgramModel } from '../program/model.js';
@@ -9,7 +8,7 @@ import { formatCaseList, formatTrace } from './format-trace.js';
 import { TRACE_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { createStyle, wantsColor } from './style.js';
-import { readInput, positiveInteger } from './inputs.js';
+import { collectTestCases, readInput, positiveInteger } from './inputs.js';
 
 interface TraceArgs {
   file: string;
@@ -30,7 +29,7 @@ export async function traceCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const code = await readInput(io, args.file, 'program');
   const model = parseProgram(code, { filename: args.file });
-  const cases = await collectCases(args, io);
+  const cases = await collectTestCases(io, args.testsFile, args.inlineTests, true);
   const run = await runTests({ code, filename: args.file, tests: cases, trace: true, limits: args.limits, entryPoint: args.entryPoint });
   const chosen = chooseCase(run, args.caseNumber);
   if (args.json) io.stdout(`${JSON.stringify(jsonReport(args, model, run, chosen), null, 2)}\n`);
@@ -85,18 +84,6 @@ function parseTraceArgs(argv: string[]): TraceArgs | 'help' {
       maxEvents: values['max-events'] !== undefined ? positiveInteger(values['max-events'], '--max-events') : undefined,
     },
   };
-}
-
-async function collectCases(args: TraceArgs, io: CliIO): Promise<TestCase[]> {
-  const cases: TestCase[] = [];
-  if (args.testsFile) {
-    const script = await readInput(io, args.testsFile, 'tests');
-    cases.push(...splitTests(script, { filename: args.testsFile }));
-  }
-  args.inlineTests.forEach((assertion, i) => {
-    cases.push(...splitTests(assertion, { filename: `--test #${i + 1}`, allowPlainScript: true }));
-  });
-  return cases.map((c, index) => ({ ...c, index }));
 }
 
 function chooseCase(run: TestRun, caseNumber: number | undefined): CaseResult | undefined {
