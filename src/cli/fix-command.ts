@@ -6,7 +6,7 @@ import { createModel } from '../llm/create.js';
 import { FIX_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { formatEvent, formatResult } from './format-fix.js';
-import { collectTestCases, readInput, positiveInteger, wholeNumber } from './inputs.js';
+import { collectTestCases, expectProgramAndTests, parseCommandLine, readInput, positiveInteger, wholeNumber } from './inputs.js';
 import { createStyle, wantsColor } from './style.js';
 
 interface FixArgs {
@@ -82,9 +82,8 @@ async function freeBackupName(io: CliIO, file: string): Promise<string> {
 }
 
 function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine('fix', () =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -105,14 +104,10 @@ function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' 
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    throw new InputError(`ldb fix: ${(error as Error).message.replace(/^.*?: /, '')}\nRun 'ldb fix --help' for usage.`);
-  }
-  const { values, positionals } = parsed;
+    }),
+  );
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new InputError(`ldb fix: expected exactly one program file\nRun 'ldb fix --help' for usage.`);
-  if (!values.tests && !values.test?.length) throw new InputError(`ldb fix: no tests given; pass --tests <file> or --test '<assertion>'`);
+  const file = expectProgramAndTests('fix', positionals, values.tests, values.test);
   const model = values.model ?? env.LDB_MODEL;
   if (!model) throw new InputError('ldb fix: no model given; pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL');
   const level = values.level ?? 'block';
@@ -120,7 +115,7 @@ function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' 
     throw new InputError(`ldb fix: --level must be line, block or function, got '${level}'`);
   }
   return {
-    file: positionals[0]!,
+    file,
     testsFile: values.tests,
     inlineTests: values.test ?? [],
     model,

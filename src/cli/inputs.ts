@@ -43,3 +43,25 @@ export async function collectTestCases(
   });
   return cases.map((c, index) => ({ ...c, index }));
 }
+
+/** Runs a command's flag parsing; a bad flag is a usage error that points at the command's help. */
+export function parseCommandLine<T>(command: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw usageError(command, (error as Error).message.replace(/^.*?: /, ''));
+  }
+}
+
+/** Both commands take one program file and at least one test. */
+export function expectProgramAndTests(command: string, positionals: string[], testsFile?: string, inlineTests?: string[]): string {
+  if (positionals.length !== 1) {
+    throw usageError(command, `expected exactly one program file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+  }
+  if (!testsFile && !inlineTests?.length) throw usageError(command, "no tests given; pass --tests <file> or --test '<assertion>'");
+  return positionals[0]!;
+}
+
+function usageError(command: string, problem: string): InputError {
+  return new InputError(`ldb ${command}: ${problem}\nRun 'ldb ${command} --help' for usage.`);
+}

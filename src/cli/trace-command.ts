@@ -8,7 +8,7 @@ import { formatCaseList, formatTrace } from './format-trace.js';
 import { TRACE_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { createStyle, wantsColor } from './style.js';
-import { collectTestCases, readInput, positiveInteger } from './inputs.js';
+import { collectTestCases, expectProgramAndTests, parseCommandLine, readInput, positiveInteger } from './inputs.js';
 
 interface TraceArgs {
   file: string;
@@ -38,9 +38,8 @@ export async function traceCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 function parseTraceArgs(argv: string[]): TraceArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine('trace', () =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -56,22 +55,12 @@ function parseTraceArgs(argv: string[]): TraceArgs | 'help' {
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    throw new InputError(`ldb trace: ${(error as Error).message.replace(/^.*?: /, '')}\nRun 'ldb trace --help' for usage.`);
-  }
-  const { values, positionals } = parsed;
+    }),
+  );
   if (values.help) return 'help';
-  if (positionals.length !== 1) {
-    throw new InputError(
-      `ldb trace: expected exactly one program file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\nRun 'ldb trace --help' for usage.`,
-    );
-  }
-  if (!values.tests && !values.test?.length) {
-    throw new InputError(`ldb trace: no tests given; pass --tests <file> or --test '<assertion>'\nRun 'ldb trace --help' for usage.`);
-  }
+  const file = expectProgramAndTests('trace', positionals, values.tests, values.test);
   return {
-    file: positionals[0]!,
+    file,
     testsFile: values.tests,
     inlineTests: values.test ?? [],
     caseNumber: values.case !== undefined ? positiveInteger(values.case, '--case') : undefined,

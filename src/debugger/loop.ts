@@ -3,6 +3,7 @@ import { splitTests, type TestCase } from '../cases/split.js';
 import { ParseError } from '../errors.js';
 import type { Model } from '../llm/model.js';
 import { resolveLimits, type LimitsInput } from '../sandbox/limits.js';
+import { createSeededRandom } from '../sandbox/guest/random.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import type { Trace } from '../sandbox/trace.js';
 import { Conversation } from './conversation.js';
@@ -82,7 +83,7 @@ class DebugSession {
     this.cases = typeof options.tests === 'string' ? splitTests(options.tests, { filename: 'tests.js' }) : options.tests;
     this.level = options.level ?? 'block';
     const seed = options.pick && options.pick !== 'first' ? options.pick.seed : 0;
-    this.random = mulberry32(seed);
+    this.random = createSeededRandom(seed);
     this.conversation = new Conversation({
       model: options.model,
       task: options.prompt,
@@ -244,14 +245,4 @@ function failedRun(cases: TestCase[], error: ParseError): TestRun {
 /** Programs that differ only in whitespace are the same attempt. */
 function normalise(code: string): string {
   return code.replace(/\s+/g, ' ').trim();
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(state ^ (state >>> 15), 1 | state);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
 }

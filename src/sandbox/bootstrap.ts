@@ -1,5 +1,6 @@
 import { createAssert } from './guest/assert.js';
 import { createHarness, type HarnessConfig } from './guest/harness.js';
+import { createSeededRandom } from './guest/random.js';
 import { createRenderer } from './guest/render.js';
 import { createTracer, type TracerConfig } from './guest/tracer.js';
 
@@ -204,17 +205,7 @@ export function bootstrapSource(): string {
   looksNative(Proxy.revocable);
 
   // ---- Math.random: seeded, so a traced run repeats the plain run ---------------------------
-  let seed = config.seed >>> 0;
-  const imul = Math.imul;
-  const random = {
-    random() {
-      // mulberry32: small, fast, and the same sequence for the same seed
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let r = imul(seed ^ (seed >>> 15), 1 | seed);
-      r = (r + imul(r ^ (r >>> 7), 61 | r)) ^ r;
-      return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-    },
-  }.random;
+  const random = (${createSeededRandom.toString()})(config.seed);
   looksNative(random);
   defineProperty(Math, 'random', describe(random, false, true, true));
 
