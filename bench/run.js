@@ -1,4 +1,4 @@
-// npm run bench: measures ldb on the real HumanEvalPack set (../shared/data). Prints figures only;
+// npm run bench: measures ldb on the real HumanEvalPack set (data/). Prints figures only;
 // nothing here asserts a timing. Run after `npm run build` (the npm script does it).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -6,9 +6,9 @@ import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
 import { benchTracing } from './tracing.js';
 
-const data = fileURLToPath(new URL('../../shared/data/humanevalpack-js.jsonl', import.meta.url));
+const data = fileURLToPath(new URL('../data/humanevalpack-js.jsonl', import.meta.url));
 if (!existsSync(data)) {
-  console.error(`bench: ${data} not found; the benchmark data lives in ../shared/data`);
+  console.error(`bench: ${data} not found; the benchmark data ships in data/`);
   process.exit(2);
 }
 const only = process.argv[2];

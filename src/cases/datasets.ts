@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { parseExpression } from '@babel/parser';
 import type * as t from '@babel/types';
 import { InputError } from '../errors.js';
@@ -37,14 +38,29 @@ export function readProblems(jsonlText: string, options: ReadOptions = {}): Prob
   return problems;
 }
 
-/** Reads a JSONL file of problems. */
-export async function loadProblems(path: string): Promise<Problem[]> {
+/** The data sets the project ships in `data/`, by the names `ldb bench` and the API accept. */
+export const BUNDLED_DATASETS = ['humanevalpack-js', 'multipl-e-humaneval-js', 'multipl-e-mbpp-js'] as const;
+
+/** A bundled data set's name ('humanevalpack-js') to its file; anything else is taken as a path. */
+export function resolveDataset(nameOrPath: string): string {
+  const name = nameOrPath.replace(/\.jsonl$/, '');
+  if ((BUNDLED_DATASETS as readonly string[]).includes(name) && !nameOrPath.includes('/')) {
+    return fileURLToPath(new URL(`../../data/${name}.jsonl`, import.meta.url));
+  }
+  return nameOrPath;
+}
+
+/** Reads a JSONL file of problems, by path or by the name of a bundled data set. */
+export async function loadProblems(nameOrPath: string): Promise<Problem[]> {
+  const path = resolveDataset(nameOrPath);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(`${path}: cannot read the dataset (${reason}).`);
+    throw new InputError(
+      `${path}: cannot read the dataset (${reason}); give a JSONL path or a bundled name (${BUNDLED_DATASETS.join(', ')}).`,
+    );
   }
   return readProblems(text, { source: path });
 }

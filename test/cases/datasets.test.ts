@@ -4,7 +4,7 @@ import { InputError } from '../../src/errors.js';
 import { doctestExamples, doctestScript, loadProblems, readProblems, type Problem } from '../../src/cases/datasets.js';
 import { splitTests } from '../../src/cases/split.js';
 
-const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
 
 const humanEvalPackRecord = {
   task_id: 'JavaScript/53',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, ParseError } from '../../src/errors.js';
 import { splitTests, type TestCase } from '../../src/cases/split.js';
 
-const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
 
 function readJsonl(name: string): Record<string, string>[] {
   return readFileSync(dataDir + name, 'utf8')
