@@ -88,14 +88,14 @@ export function createExpect(deps: ExpectDeps): Expect {
     return d;
   };
 
-  /** A property along the prototype chain without running getters or proxy traps. */
-  function lookUp(target: unknown, key: string): { found: boolean; value: unknown } {
+  /** A property along the prototype chain without running getters (`accessor`) or proxy traps. */
+  function lookUp(target: unknown, key: string): { found: boolean; value: unknown; accessor?: boolean } {
     if (typeof target === 'string') return key === 'length' ? { found: true, value: target.length } : { found: false, value: undefined };
     let o: unknown = target;
     for (let hops = 0; isObject(o) && hops < 100; hops++) {
       if (isProxy(o)) return { found: false, value: undefined };
       const d = getOwn(o, key);
-      if (d) return { found: true, value: hasOwn(d, 'value') ? d.value : undefined };
+      if (d) return hasOwn(d, 'value') ? { found: true, value: d.value } : { found: true, value: undefined, accessor: true };
       o = getProto(o);
     }
     return { found: false, value: undefined };
@@ -208,13 +208,16 @@ export function createExpect(deps: ExpectDeps): Expect {
       return { pass: size === e, verb: 'to have length', expected: show(e), actual: size === undefined ? show(a) : 'length ' + size };
     },
     toHaveProperty: (a, [path, value], settled) => {
-      let found = { found: true, value: a };
+      let found: { found: boolean; value: unknown; accessor?: boolean } = { found: true, value: a };
       const keys = propertyPath(path);
-      for (let i = 0; i < keys.length && found.found; i++) found = lookUp(found.value, keys[i] as string);
+      let depth = 0;
+      for (; depth < keys.length && found.found && !found.accessor; depth++) found = lookUp(found.value, keys[depth] as string);
       const checkValue = settled === true;
-      const pass = found.found && (!checkValue || isDeepStrictEqual(found.value, value));
+      // A getter on the way (not at the end) hides the rest of the path.
+      const pass = found.found && depth === keys.length && (!checkValue || (!found.accessor && isDeepStrictEqual(found.value, value)));
       const expected = 'property ' + show(path) + (checkValue ? ' = ' + show(value) : '');
-      return { pass, verb: 'to have', expected, actual: found.found ? show(found.value) : show(a) };
+      const actual = found.accessor ? 'a getter (ldb does not run it)' : found.found ? show(found.value) : show(a);
+      return { pass, verb: 'to have', expected, actual };
     },
     toMatch: (a, [e]) => {
       const pass = typeof a === 'string' && (typeof e === 'string' ? strIndexOf(a, e) !== -1 : matchesRegExp(a, e));
