@@ -105,7 +105,7 @@ function suiteCase(test: SuiteTest, index: number, context: CaseContext): TestCa
   const { script, filename, rewriter } = context;
   const loc = locOf(test.statement);
   const open = `const ${SUITE_SESSION} = require('ldb:suite').collect();${globalsBinding(context, "require('ldb:suite').globals")}`;
-  const run = `return ${SUITE_SESSION}.run(${JSON.stringify(test.name)}, ${test.occurrence}, ${test.ordinal});`;
+  const run = `return ${SUITE_SESSION}.run(${JSON.stringify(test.name)}, ${test.occurrence}, ${test.ordinal}, ${test.total});`;
   return {
     index,
     source: sliceOf(script, test.statement),

@@ -17,6 +17,8 @@ export interface SuiteTest {
   occurrence: number;
   /** Position among the tests the file registers when it runs (skipped ones are not registered). */
   ordinal: number;
+  /** How many tests the file registers when it runs, as far as its text shows. */
+  total: number;
   statement: t.Statement;
   call: t.CallExpression;
 }
@@ -62,7 +64,8 @@ export function findSuiteTests(program: t.Program, script: string, ownFunctions:
         continue;
       }
       if (!fn || mode === 'skip') continue;
-      found.push({ name: [...titles, title.text].join(' > '), occurrence: 0, ordinal: found.length, statement, call, mode, literal: literalPath && title.literal });
+      const name = [...titles, title.text].join(' > ');
+      found.push({ name, occurrence: 0, ordinal: found.length, total: 0, statement, call, mode, literal: literalPath && title.literal });
     }
   };
   walk(program.body, [], 'run', true);
@@ -79,7 +82,7 @@ export function findSuiteTests(program: t.Program, script: string, ownFunctions:
   const only = found.some((test) => test.mode === 'only');
   return found
     .filter((test) => !only || test.mode === 'only')
-    .map(({ name, occurrence, ordinal, statement, call }) => ({ name, occurrence, ordinal, statement, call }));
+    .map(({ name, occurrence, ordinal, statement, call }) => ({ name, occurrence, ordinal, total: found.length, statement, call }));
 }
 
 function callOf(statement: t.Statement): t.CallExpression | undefined {

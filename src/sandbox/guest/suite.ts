@@ -21,8 +21,11 @@ export interface SuiteDeps {
 }
 
 export interface SuiteSession {
-  /** Runs the `occurrence`-th test named `name` (or, with occurrence -1, the `ordinal`-th test). */
-  run(name: string, occurrence: number, ordinal: number): Promise<void>;
+  /**
+   * Runs the `occurrence`-th test named `name`; with occurrence -1 (a title that is not a literal),
+   * the `ordinal`-th test, provided the file registered the `total` tests the host found.
+   */
+  run(name: string, occurrence: number, ordinal: number, total: number): Promise<void>;
 }
 
 export interface Suite {
@@ -326,8 +329,8 @@ export function createSuite(deps: SuiteDeps): Suite {
     return { before, after };
   }
 
-  function find(name: string, occurrence: number, ordinal: number): Registered | undefined {
-    if (occurrence < 0) return tests[ordinal];
+  function find(name: string, occurrence: number, ordinal: number, total: number): Registered | undefined {
+    if (occurrence < 0) return tests.length === total ? tests[ordinal] : undefined;
     let seen = 0;
     for (let i = 0; i < tests.length; i++) {
       const test = tests[i] as Registered;
@@ -337,14 +340,16 @@ export function createSuite(deps: SuiteDeps): Suite {
   }
 
   const session: SuiteSession = freeze({
-    run(name: string, occurrence: number, ordinal: number): Promise<void> {
+    run(name: string, occurrence: number, ordinal: number, total: number): Promise<void> {
       if (state !== 'collecting') throw new ErrorCtor('ldb: the test file was run twice in one case');
       state = 'running';
-      const test = find(name, occurrence, ordinal);
+      const test = find(name, occurrence, ordinal, total);
       if (test === undefined) {
-        throw new ErrorCtor(
-          "ldb: the test '" + name + "' was not declared when the test file ran (tests declared in loops or by test.each are not split into cases)",
-        );
+        const why =
+          occurrence < 0
+            ? ' could not be told apart: its title is not a literal and the file declared other tests in loops or functions; give it a literal title'
+            : ' was not declared when the test file ran';
+        throw new ErrorCtor('ldb: the test ' + name + why + ' (tests declared in loops or by test.each are not split into cases)');
       }
       const steps = stepsOf(test);
       return runSteps(steps.before, steps.after);
