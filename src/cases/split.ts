@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import { languageOf, parseSource, stripModuleSyntax } from '../program/parse.js';
 import { endOf, locOf, sliceOf, startOf, usesAwait } from './ast.js';
 import { createConsoleAssertRewriter, type Rewriter } from './console-assert.js';
-import { containsAssertion, layOutScript, preambleFor, type FoundCase, type ScriptLayout } from './find.js';
+import { layOutScript, preambleFor, type FoundCase, type ScriptLayout } from './find.js';
 import { findSuiteTests, type SuiteTest } from './suite.js';
 import { stripTypes } from './strip-types.js';
 
@@ -220,4 +220,3 @@ function statementText(rewriter: Rewriter, node: t.Statement | t.Expression): st
   return endsInExpression ? `${text};` : text;
 }
 
-export { containsAssertion };
