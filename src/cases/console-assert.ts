@@ -134,7 +134,8 @@ function lineEnd(script: string, from: number): number {
 function trimEndKeepingLineComment(text: string): string {
   const trimmed = text.trimEnd();
   const lastLine = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
-  return lastLine.includes('//') || lastLine.includes('<!--') ? text : trimmed;
+  const lineComment = lastLine.includes('//') || lastLine.includes('<!--') || lastLine.trimStart().startsWith('-->');
+  return lineComment ? text : trimmed;
 }
 
 function containsCall(node: t.Node): boolean {

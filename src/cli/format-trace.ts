@@ -96,8 +96,13 @@ function caseLabel(testCase: CaseResult['case']): string {
   return testCase.name ?? testCase.source;
 }
 
+/** White space around line breaks becomes one space; linear (a regex here backtracked over long runs of spaces). */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 function truncate(text: string, width: number): string {
