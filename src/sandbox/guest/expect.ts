@@ -329,11 +329,19 @@ export function createExpect(deps: ExpectDeps): Expect {
       };
       defineProperty(target, name, descriptor(matcher));
     }
+    // Made when first read: most expect(...) calls use none of them.
+    const lazy = (key: string, make: () => Record<string, unknown>): void => {
+      let made: Record<string, unknown> | undefined;
+      const d = objectCreate(null) as PropertyDescriptor;
+      d.get = () => (made ??= make());
+      d.configurable = false;
+      defineProperty(target, key, d);
+    };
     if (!negated) {
-      defineProperty(target, 'not', descriptor(assertions(actual, true, mode)));
+      lazy('not', () => assertions(actual, true, mode));
       if (mode === 'now') {
-        defineProperty(target, 'resolves', descriptor(assertions(actual, false, 'resolves')));
-        defineProperty(target, 'rejects', descriptor(assertions(actual, false, 'rejects')));
+        lazy('resolves', () => assertions(actual, false, 'resolves'));
+        lazy('rejects', () => assertions(actual, false, 'rejects'));
       }
     }
     return freeze(target);

@@ -377,19 +377,8 @@ export function createSuite(deps: SuiteDeps): Suite {
   const jestExtras: [string, unknown][] = [['fit', jestTest], ['xit', skipTest], ['xtest', skipTest], ['fdescribe', describe], ['xdescribe', skipGroup]];
   const jest = moduleOf([['expect', expect], ['test', jestTest], ['it', jestTest], ['describe', describe], ...hooks, ...jestExtras]);
   const nodeTest = testFunction('node');
-  const nodeModule = moduleOf(
-    [
-      ['test', nodeTest],
-      ['it', nodeTest],
-      ['describe', describe],
-      ['suite', describe],
-      ['before', hook('beforeAll')],
-      ['after', hook('afterAll')],
-      ['beforeEach', hook('beforeEach')],
-      ['afterEach', hook('afterEach')],
-    ],
-    nodeTest,
-  );
+  const nodeHooks: [string, unknown][] = [['before', hook('beforeAll')], ['after', hook('afterAll')], ['beforeEach', hook('beforeEach')], ['afterEach', hook('afterEach')]];
+  const nodeModule = moduleOf([['test', nodeTest], ['it', nodeTest], ['describe', describe], ['suite', describe], ...nodeHooks], nodeTest);
   // Test files that use these names without importing them get vitest's, plus Jest's f/x forms.
   const globals = moduleOf([['expect', expect], ['test', vitestTest], ['it', vitestTest], ['describe', describe], ['suite', describe], ...hooks, ...jestExtras]);
   const modules = objectCreate(null);
