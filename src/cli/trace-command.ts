@@ -105,6 +105,7 @@ function jsonReport(args: TraceArgs, model: ProgramModel, run: TestRun, chosen: 
     cases: run.cases.map((c) => ({
       index: c.case.index,
       source: c.case.source,
+      ...(c.case.name === undefined ? {} : { name: c.case.name }),
       file: c.case.file,
       line: c.case.line,
       outcome: c.outcome,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTests } from '../../src/api.js';
+import { runTests, traceTest } from '../../src/api.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { Outcome } from '../../src/sandbox/trace.js';
 
@@ -54,7 +54,18 @@ describe('fixtures: small programs with known bugs', () => {
       expect(failing.trace!.events.length).toBeGreaterThan(0);
       expect(run.passed).toBeGreaterThan(0);
       if (fixture.failingLine !== undefined) {
-        expect(failing.outcome.kind === 'fail' && failing.outcome.loc).toEqual({ file: fixture.tests, line: fixture.failingLine, column: expect.any(Number) });
+        const loc = { file: fixture.tests, line: fixture.failingLine, column: expect.any(Number) };
+        expect(failing.outcome.kind === 'fail' && failing.outcome.loc).toEqual(loc);
+        const trace = await traceTest({
+          code: read(fixture.program),
+          filename: fixture.program,
+          test: read(fixture.tests),
+          testsFilename: fixture.tests,
+          caseIndex: firstFailing,
+          sandbox,
+        });
+        expect(trace.outcome).toMatchObject({ kind: 'fail', loc });
+        expect(trace.events.length).toBeGreaterThan(0);
       }
     });
 
