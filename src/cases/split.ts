@@ -2,7 +2,7 @@ import { isExpression } from '@babel/types';
 import type * as t from '@babel/types';
 import { InputError } from '../errors.js';
 import { languageOf, parseSource, stripModuleSyntax } from '../program/parse.js';
-import { endOf, locOf, sliceOf, startOf, usesAwait } from './ast.js';
+import { endOf, isFunctionNode, locOf, sliceOf, someNode, startOf, usesAwait, visitAll } from './ast.js';
 import { createConsoleAssertRewriter, type Rewriter } from './console-assert.js';
 import { layOutScript, preambleFor, type FoundCase, type ScriptLayout } from './find.js';
 import { findSuiteTests, type SuiteTest } from './suite.js';
@@ -79,7 +79,7 @@ export function splitTests(source: string, options: SplitOptions = {}): TestCase
   const program = parseTestScript(script, language === 'ts' || language === 'tsx' ? undefined : filename).program;
   const rewriter = createConsoleAssertRewriter(script, program);
   const declared = topLevelNames(program);
-  const context: CaseContext = { script, filename, rewriter, declared, program };
+  const context: CaseContext = { script, filename, rewriter, declared, identifiers: identifierNames(program), program };
   const suite = findSuiteTests(program, script, functionNames(program));
   if (suite !== undefined) {
     if (suite.length === 0) throw new InputError(`${filename ?? '<input>'}: every test in the file is skipped or a todo; nothing to run.`);
@@ -97,6 +97,7 @@ interface CaseContext {
   filename: string | undefined;
   rewriter: Rewriter;
   declared: ReadonlySet<string>;
+  identifiers: ReadonlySet<string>;
   program: t.Program;
 }
 
@@ -155,11 +156,23 @@ function plainScriptCase(context: CaseContext): TestCase {
  * function called `test`). One line, so the file's lines do not move.
  */
 function globalsBinding(context: CaseContext, from: string): string {
-  const used = SUITE_GLOBALS.filter((name) => !context.declared.has(name) && new RegExp(`\\b${name}\\b`).test(context.script));
+  const used = SUITE_GLOBALS.filter((name) => !context.declared.has(name) && context.identifiers.has(name));
   return used.length === 0 ? '' : `const { ${used.join(', ')} } = ${from};`;
 }
 
-/** Names the script declares at its top level (imports are `const ... = require(...)` by now). */
+/** Every identifier the script names (property names included: binding one too many is harmless). */
+function identifierNames(program: t.Program): Set<string> {
+  const names = new Set<string>();
+  visitAll(program, (node) => {
+    if (node.type === 'Identifier') names.add(node.name);
+  });
+  return names;
+}
+
+/**
+ * Names the script declares at its top level (imports are `const ... = require(...)` by now),
+ * and every `var` outside its functions (it would clash with the binding in the case's block).
+ */
 function topLevelNames(program: t.Program): Set<string> {
   const names = new Set<string>();
   const addPattern = (node: t.Node | null | undefined): void => {
@@ -174,6 +187,14 @@ function topLevelNames(program: t.Program): Set<string> {
     if (statement.type === 'VariableDeclaration') statement.declarations.forEach((d) => addPattern(d.id));
     else if ((statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') && statement.id) names.add(statement.id.name);
   }
+  someNode(
+    program,
+    (node) => {
+      if (node.type === 'VariableDeclaration' && node.kind === 'var') node.declarations.forEach((d) => addPattern(d.id));
+      return false;
+    },
+    (node) => !isFunctionNode(node),
+  );
   return names;
 }
 

@@ -131,3 +131,11 @@ test(\`dynamic \${1}\`, () => {});`;
     expect(result.cases[2]?.outcome).toMatchObject({ message: expect.stringContaining('give it a literal title') });
   });
 });
+
+describe('console.assert inside test()', () => {
+  it('fails the test and points at its line', async () => {
+    const tests = "test('t', () => {\n  console.assert(add(1, 1) === 2);\n  console.assert(add(1, 1) === 3, 'adds');\n});";
+    const run = await runTests({ code: 'function add(a, b) { return a + b; }', tests, testsFilename: 'c.test.js', sandbox });
+    expect(run.cases[0]?.outcome).toMatchObject({ kind: 'fail', expected: '3', actual: '2', loc: { file: 'c.test.js', line: 3 } });
+  });
+});

@@ -185,6 +185,9 @@ export function createHarness(deps: HarnessDeps, config: HarnessConfig): Harness
     failure.message = capText(message);
     if (expected !== undefined) failure.expected = expected;
     if (actual !== undefined) failure.actual = actual;
+    // Where the failed console.assert is: the host maps the stack to the test file's line.
+    const stack = readStack(new ErrorCtor());
+    if (stack !== undefined) failure.stack = capText(stack);
   }
 
   /** `console.assert` as the case and the program see it: a failed one fails the test. */
