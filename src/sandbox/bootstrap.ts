@@ -3,6 +3,7 @@ import { createExpect } from './guest/expect.js';
 import { createHarness, type HarnessConfig } from './guest/harness.js';
 import { createSeededRandom } from './guest/random.js';
 import { createRenderer } from './guest/render.js';
+import { createStepRunner } from './guest/steps.js';
 import { createSuite } from './guest/suite.js';
 import { createTracer, type TracerConfig } from './guest/tracer.js';
 
@@ -97,7 +98,8 @@ export function bootstrapSource(): string {
     assertInternals = internals;
   }));
   const expect = freeze((${createExpect.toString()})({ render: (value) => render(value, config.tracer.caps), isProxy, issued, internals: assertInternals }));
-  const suite = (${createSuite.toString()})({ expect, render: (value) => render(value, config.tracer.caps) });
+  const steps = (${createStepRunner.toString()})();
+  const suite = (${createSuite.toString()})({ expect, render: (value) => render(value, config.tracer.caps), steps });
 
   // ---- Error.prepareStackTrace: the user's, except while the harness reads a stack ----------
   // V8 looks the formatter up on the intrinsic Error when a stack is first read. The property

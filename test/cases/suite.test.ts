@@ -139,3 +139,17 @@ describe('console.assert inside test()', () => {
     expect(run.cases[0]?.outcome).toMatchObject({ kind: 'fail', expected: '3', actual: '2', loc: { file: 'c.test.js', line: 3 } });
   });
 });
+
+describe('node:test subtests', () => {
+  it('runs t.test(...) inside the test and fails it when a subtest fails, awaited or not', async () => {
+    const tests = `import test from 'node:test';
+import assert from 'node:assert/strict';
+test('outer', async (t) => {
+  await t.test('inner ok', () => assert.equal(add(1, 1), 2));
+  t.test('inner bad', () => assert.equal(add(2, 2), 5));
+});`;
+    const run = await runTests({ code: 'function add(a, b) { return a + b; }', tests, testsFilename: 'n.test.mjs', sandbox });
+    expect(run.cases.map((c) => c.case.name)).toEqual(['outer']);
+    expect(run.cases[0]?.outcome).toMatchObject({ kind: 'fail', expected: '5', actual: '4', loc: { line: 5 } });
+  });
+});

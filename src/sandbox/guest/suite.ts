@@ -1,3 +1,5 @@
+import type { Step, StepRunner } from './steps.js';
+
 /**
  * The in-isolate `test`/`it`/`describe` and hooks of vitest, `@jest/globals` and `node:test`.
  *
@@ -18,6 +20,7 @@
 export interface SuiteDeps {
   expect: unknown;
   render: (value: unknown) => string;
+  steps: StepRunner;
 }
 
 export interface SuiteSession {
@@ -46,11 +49,6 @@ export function createSuite(deps: SuiteDeps): Suite {
     group: Group;
     style: Style;
   }
-  interface Step {
-    fn: Function;
-    args: unknown[];
-    done: boolean;
-  }
   const freeze = Object.freeze;
   const getOwn = Object.getOwnPropertyDescriptor;
   const getProto = Object.getPrototypeOf as (o: object) => object | null;
@@ -60,15 +58,11 @@ export function createSuite(deps: SuiteDeps): Suite {
   const hasOwn = Object.hasOwn;
   const apply = Reflect.apply as (fn: Function, self: unknown, args: ArrayLike<unknown>) => unknown;
   const ErrorCtor = Error;
-  const PromiseCtor = Promise;
-  const PromiseProto = Promise.prototype;
-  const promiseResolve = Promise.resolve.bind(Promise);
-  const then = Promise.prototype.then;
   const AsyncFunctionProto = getProto(async function () {});
   const render = deps.render;
+  const steps = deps.steps;
+  const runSteps = steps.run;
   const expect = deps.expect;
-  const NO_SPECIES = freeze(setPrototypeOf({ [Symbol.species]: undefined }, null));
-  const NONE = objectCreate(null);
   const HOOKS = ['beforeAll', 'beforeEach', 'afterEach', 'afterAll'];
 
   const newList = <T>(): T[] => setPrototypeOf([], null) as T[];
@@ -214,82 +208,47 @@ export function createSuite(deps: SuiteDeps): Suite {
 
   // ---- running one test with its hooks ------------------------------------------------------
 
-  /** The intrinsic `then`, with no species lookup; a thenable that is not a promise runs its own. */
-  function settle(value: object, onFulfilled: () => void, onRejected: (error: unknown) => void): void {
-    if (getProto(value) === PromiseProto) {
-      try {
-        defineProperty(value, 'constructor', descriptor(NO_SPECIES, false));
-        apply(then, value, [onFulfilled, onRejected]);
-        return;
-      } catch {
-        // frozen or not a real promise: the generic path below
-      }
-    }
-    apply(then, promiseResolve(value), [onFulfilled, onRejected]);
-  }
+  /** Subtests (`t.test(...)` of node:test) started during the case's test: it ends when they have. */
+  const subtests = newList<Promise<void>>();
 
   function contextFor(name: string): Record<string, unknown> {
     const context = objectCreate(null);
+    const nothing = (): undefined => undefined;
     defineProperty(context, 'name', descriptor(name, true));
     defineProperty(context, 'expect', descriptor(expect, true));
-    defineProperty(context, 'diagnostic', descriptor(() => undefined, true));
+    defineProperty(context, 'diagnostic', descriptor(nothing, true));
+    defineProperty(context, 'skip', descriptor(nothing, true));
+    defineProperty(context, 'todo', descriptor(nothing, true));
+    defineProperty(context, 'test', descriptor((...args: unknown[]) => subtest(name, args), true));
     return freeze(context);
   }
 
-  /** A test that takes a `done` callback (Jest: one parameter; node:test: two) settles when it is called. */
-  function callStep(step: Step): unknown {
-    if (!step.done) return apply(step.fn, undefined, step.args);
-    return new PromiseCtor<void>((resolve, reject) => {
-      const done = (error?: unknown): void => (error === undefined || error === null ? resolve() : reject(error));
-      const args = newList<unknown>();
-      for (let i = 0; i < step.args.length; i++) args[i] = step.args[i];
-      args[args.length] = done;
-      apply(step.fn, undefined, args);
-    });
+  function subtest(parent: string, args: unknown[]): Promise<void> {
+    const parts = partsOf(args);
+    if (parts.skipped || parts.fn === undefined) return runSteps(newList(), newList());
+    const context = newList<unknown>();
+    context[0] = contextFor(parent + ' > ' + parts.title);
+    const todo = newList<Step>();
+    todo[0] = steps.step(parts.fn, context, dataValue(parts.fn, 'length') === 2 && getProto(parts.fn) !== AsyncFunctionProto);
+    const outcome = runSteps(todo, newList());
+    subtests[subtests.length] = outcome;
+    return outcome;
   }
 
-  function runSteps(before: Step[], after: Step[]): Promise<void> {
-    const outcome = new PromiseCtor<void>((resolve, reject) => {
-      let error: unknown = NONE;
-      let index = 0;
-      let inBefore = true;
-      const fail = (thrown: unknown): void => {
-        if (error === NONE) error = thrown;
-      };
-      const next = (): void => {
-        for (;;) {
-          if (inBefore && (error !== NONE || index >= before.length)) {
-            inBefore = false;
-            index = 0;
-          }
-          const steps = inBefore ? before : after;
-          if (index >= steps.length) {
-            if (error === NONE) resolve();
-            else reject(error);
-            return;
-          }
-          const step = steps[index++] as Step;
-          let result: unknown;
-          try {
-            result = callStep(step);
-          } catch (thrown) {
-            fail(thrown);
-            continue;
-          }
-          if (isObject(result) && (getProto(result) === PromiseProto || typeof (result as { then?: unknown }).then === 'function')) {
-            settle(result as object, next, (thrown) => {
-              fail(thrown);
-              next();
-            });
-            return;
-          }
+  /** A step that waits for every subtest started by then, in order (a failed one fails the test). */
+  function awaitSubtests(): Step {
+    return steps.step(
+      () => {
+        const waits = newList<Step>();
+        for (let i = 0; i < subtests.length; i++) {
+          const pending = subtests[i] as Promise<void>;
+          waits[i] = steps.step(() => pending, newList(), false);
         }
-      };
-      next();
-    });
-    defineProperty(outcome, 'then', descriptor(then, false));
-    defineProperty(outcome, 'constructor', descriptor(NO_SPECIES, false));
-    return outcome;
+        return runSteps(waits, newList());
+      },
+      newList(),
+      false,
+    );
   }
 
   function stepsOf(test: Registered): { before: Step[]; after: Step[] } {
@@ -299,11 +258,7 @@ export function createSuite(deps: SuiteDeps): Suite {
     const before = newList<Step>();
     const after = newList<Step>();
     const add = (list: Step[], fn: Function, done: boolean, args: unknown[]): void => {
-      const step = objectCreate(null) as unknown as Step;
-      step.fn = fn;
-      step.done = done;
-      step.args = args;
-      list[list.length] = step;
+      list[list.length] = steps.step(fn, args, done);
     };
     const hookArgs = newList<unknown>();
     hookArgs[0] = context;
@@ -319,6 +274,7 @@ export function createSuite(deps: SuiteDeps): Suite {
     const isAsync = getProto(fn) === AsyncFunctionProto;
     const usesDone = !isAsync && ((test.style === 'jest' && length === 1) || (test.style === 'node' && length === 2));
     add(before, fn, usesDone, test.style === 'jest' ? newList() : hookArgs);
+    before[before.length] = awaitSubtests();
     for (let k = 2; k < 4; k++) {
       const kind = HOOKS[k] as string;
       for (let g = 0; g < chain.length; g++) {
