@@ -46,7 +46,8 @@ export function formatTraceForTerminal(view: TraceView, style: Style): string[] 
       collapsed += item.to - item.from + 1;
       const indent = '  '.repeat(Math.min(MAX_INDENT, Math.max(0, (trace.events[item.from]?.depth ?? 1) - 1)));
       const path = item.path.length > 4 ? [...item.path.slice(0, 4), '…'] : item.path;
-      const note = `steps ${stepNumber(item.from)}-${stepNumber(item.to)} not shown: iterations 2-${item.reps - 1} of ${item.reps} of the same path ${path.join(' → ')}`;
+      const ranges = valueRanges(trace.events.slice(item.from, item.to + 1));
+      const note = `steps ${stepNumber(item.from)}-${stepNumber(item.to)} not shown: iterations 2-${item.reps - 1} of ${item.reps} of the same path ${path.join(' → ')}${ranges ? `; ${ranges}` : ''}`;
       lines.push(style.dim(`${indent}… ${note} …`), '');
       continue;
     }
@@ -60,6 +61,21 @@ export function formatTraceForTerminal(view: TraceView, style: Style): string[] 
   const hidden = collapsed > 0 ? `, ${collapsed} repeated loop steps collapsed (--all-steps shows them)` : '';
   lines.push(`${trace.totalEvents} steps${notKept}${hidden}`);
   return lines;
+}
+
+/** "i 2→98, total 1→4753": the variables that changed over the collapsed steps, first and last value. */
+function valueRanges(events: readonly TraceEvent[]): string {
+  const first = new Map<string, string>();
+  const last = new Map<string, string>();
+  for (const event of events) {
+    for (const [name, value] of Object.entries(event.vars)) {
+      if (!first.has(name)) first.set(name, value);
+      last.set(name, value);
+    }
+  }
+  const changed = [...first].filter(([name, value]) => last.get(name) !== value);
+  const shown = changed.slice(0, 6).map(([name, value]) => `${name} ${truncate(value, 24)}→${truncate(last.get(name)!, 24)}`);
+  return changed.length > 6 ? `${shown.join(', ')} (+${changed.length - 6} more)` : shown.join(', ');
 }
 
 /** Exactly what the tracer kept of a long run: its first and its last steps, by number. */
