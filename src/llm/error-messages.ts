@@ -79,7 +79,17 @@ export function rejectionError(endpoint: Endpoint, url: string, status: number, 
   return new RejectedRequestError(`${endpoint.id}: ${message}`, server, { hint, status });
 }
 
-export function exhaustedError(endpoint: Endpoint, failure: Failure, attempts: number, timeoutMs: number, deadlineHit: boolean): ModelError {
+/** How the attempts ended: their count, the per-attempt timeout, and the deadline when it was what stopped them. */
+export interface Exhaustion {
+  attempts: number;
+  timeoutMs: number;
+  /** Set when the request deadline ended the retries. */
+  deadlineMs?: number;
+}
+
+export function exhaustedError(endpoint: Endpoint, failure: Failure, exhaustion: Exhaustion): ModelError {
+  const { attempts, timeoutMs, deadlineMs } = exhaustion;
+  const deadlineHit = deadlineMs !== undefined;
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}${deadlineHit ? ', when the request deadline ran out' : ''}`;
   switch (failure.kind) {
     case 'http': {
@@ -97,6 +107,13 @@ export function exhaustedError(endpoint: Endpoint, failure: Failure, attempts: n
     }
     case 'timeout': {
       const hint = 'raise --request-timeout / --request-deadline or check the server';
+      if (deadlineHit) {
+        const count = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+        return new ModelError(`${endpoint.id}: no reply within the request deadline of ${formatSeconds(deadlineMs)} (${count}): ${hint}`, {
+          code: 'timeout',
+          hint,
+        });
+      }
       return new ModelError(`${endpoint.id}: no reply within ${formatSeconds(timeoutMs)} (${tries}): ${hint}`, { code: 'timeout', hint });
     }
     case 'network':

@@ -57,16 +57,21 @@ export async function postJson(endpoint: Endpoint, post: JsonPost, options: Retr
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = options.now ?? Date.now;
-  const deadline = now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const deadline = now() + deadlineMs;
   const sleep = options.sleep ?? defaultSleep;
   let lastFailure: Failure | undefined;
   let attempts = 0;
   let deadlineHit = false;
   while (attempts <= maxRetries) {
     if (post.signal?.aborted) throw abortedError(endpoint);
+    const remaining = deadline - now();
+    if (remaining <= 0 && attempts > 0) {
+      deadlineHit = true;
+      break;
+    }
     attempts += 1;
-    const remaining = Math.max(1, deadline - now());
-    const exchange = await sendJson(post, { fetch: options.fetch ?? fetch, timeoutMs: Math.min(timeoutMs, remaining) });
+    const exchange = await sendJson(post, { fetch: options.fetch ?? fetch, timeoutMs: Math.max(1, Math.min(timeoutMs, remaining)) });
     const outcome = classify(endpoint, post.url, exchange, bodyError);
     if (outcome.kind === 'ok') return outcome.body;
     if (outcome.kind === 'fail') throw outcome.error;
@@ -85,7 +90,7 @@ export async function postJson(endpoint: Endpoint, post: JsonPost, options: Retr
     }
     await waitUnlessAborted(wait, sleep, post.signal, endpoint);
   }
-  throw exhaustedError(endpoint, lastFailure ?? { kind: 'timeout' }, attempts, timeoutMs, deadlineHit);
+  throw exhaustedError(endpoint, lastFailure ?? { kind: 'timeout' }, { attempts, timeoutMs, deadlineMs: deadlineHit ? deadlineMs : undefined });
 }
 
 /** Full jitter: a uniform pick in [0, min(max, base * 2^retry)), so many clients do not retry in step. */

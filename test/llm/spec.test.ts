@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
-import { parseModelSpec } from '../../src/llm/spec.js';
+import { parseModelSpec, type Env } from '../../src/llm/spec.js';
+
+/** The headers an HTTP provider's config sends. */
+function headersOf(spec: string, env: Env): Record<string, string> {
+  const config = parseModelSpec(spec, env);
+  if (config.protocol === 'exec') throw new Error('not an HTTP provider');
+  return config.headers;
+}
 
 const KEYS = { OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'ak-test' };
 
@@ -116,7 +123,7 @@ describe('parseModelSpec', () => {
     const compatible = (url: string, env: Record<string, string>, apiKeyEnv?: string) =>
       parseModelSpec(`openai-compatible:m@${url}`, env, { apiKeyEnv });
     const env = { OPENAI_API_KEY: 'sk-openai', OPENAI_BASE_URL: 'https://proxy.example.com/v1/', OPENROUTER_API_KEY: 'sk-or' };
-    expect(compatible('https://openrouter.ai/api/v1', env).headers).toEqual({});
+    expect(headersOf('openai-compatible:m@https://openrouter.ai/api/v1', env)).toEqual({});
     expect(compatible('https://api.openai.com/v1', env)).toMatchObject({ apiKey: 'sk-openai', keyEnv: 'OPENAI_API_KEY' });
     expect(compatible('https://proxy.example.com/v1', env)).toMatchObject({ apiKey: 'sk-openai', keyEnv: 'OPENAI_API_KEY' });
     expect(compatible('https://openrouter.ai/api/v1', { ...env, LDB_API_KEY: 'sk-ldb' })).toMatchObject({ apiKey: 'sk-ldb', keyEnv: 'LDB_API_KEY' });
@@ -128,21 +135,21 @@ describe('parseModelSpec', () => {
     expect(() => compatible('https://openrouter.ai/api/v1', {}, 'OPENROUTER_API_KEY')).toThrow(
       '--api-key-env names OPENROUTER_API_KEY, which is not set: export OPENROUTER_API_KEY',
     );
-    expect(parseModelSpec('ollama:llama3', env).headers).toEqual({});
+    expect(headersOf('ollama:llama3', env)).toEqual({});
   });
 
   it('adds OPENAI_ORG_ID and OPENAI_PROJECT_ID as OpenAI headers, for OpenAI only', () => {
     const env = { OPENAI_API_KEY: 'sk', OPENAI_ORG_ID: 'org-1', OPENAI_PROJECT_ID: 'proj_1' };
-    expect(parseModelSpec('openai:gpt-4o', env).headers).toEqual({
+    expect(headersOf('openai:gpt-4o', env)).toEqual({
       authorization: 'Bearer sk',
       'openai-organization': 'org-1',
       'openai-project': 'proj_1',
     });
-    expect(parseModelSpec('openai-compatible:m@http://127.0.0.1:1/v1', env).headers).toEqual({});
+    expect(headersOf('openai-compatible:m@http://127.0.0.1:1/v1', env)).toEqual({});
   });
 
   it('sends ANTHROPIC_API_KEY as x-api-key and ANTHROPIC_AUTH_TOKEN as a bearer token', () => {
-    expect(parseModelSpec('anthropic:claude-haiku-4-5', { ANTHROPIC_API_KEY: 'ak' }).headers).toEqual({ 'x-api-key': 'ak' });
+    expect(headersOf('anthropic:claude-haiku-4-5', { ANTHROPIC_API_KEY: 'ak' })).toEqual({ 'x-api-key': 'ak' });
     expect(parseModelSpec('anthropic:claude-haiku-4-5', { ANTHROPIC_AUTH_TOKEN: 'tok' })).toMatchObject({
       headers: { authorization: 'Bearer tok' },
       keyEnv: 'ANTHROPIC_AUTH_TOKEN',
