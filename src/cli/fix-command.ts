@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { debug } from '../debugger/loop.js';
 import type { DebugEvent, DebugLevel, DebugResult } from '../debugger/result.js';
 import { InputError } from '../errors.js';
-import { createModel } from '../llm/create.js';
+import { createModel, type CreateModelOptions } from '../llm/create.js';
 import { FIX_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { formatEvent, formatResult } from './format-fix.js';
@@ -26,6 +26,8 @@ interface FixArgs {
   timeMs?: number;
   retries?: number;
   requestTimeoutMs?: number;
+  /** Model options of issue 14: --max-tokens, --reasoning-effort, --api-key-env, --request-deadline, --context-length. */
+  modelOptions: Pick<CreateModelOptions, 'maxTokens' | 'reasoningEffort' | 'apiKeyEnv' | 'requestDeadlineMs' | 'contextLength'>;
 }
 
 export async function fixCommand(argv: string[], io: CliIO): Promise<number> {
@@ -42,6 +44,8 @@ export async function fixCommand(argv: string[], io: CliIO): Promise<number> {
     cache: args.cache,
     maxRetries: args.retries,
     timeoutMs: args.requestTimeoutMs,
+    ...args.modelOptions,
+    onNotice: (message) => io.stderr(`ldb: ${message}\n`),
   });
   const style = createStyle(wantsColor(io.env, io.isTTY, args.color));
   const onEvent = args.json ? undefined : (event: DebugEvent) => io.stdout(formatEvent(event, style));
@@ -101,6 +105,11 @@ function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' 
         'time-limit': { type: 'string' },
         retries: { type: 'string' },
         'request-timeout': { type: 'string' },
+        'request-deadline': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'reasoning-effort': { type: 'string' },
+        'api-key-env': { type: 'string' },
+        'context-length': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -132,5 +141,12 @@ function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' 
     retries: values.retries !== undefined ? wholeNumber(values.retries, '--retries') : undefined,
     requestTimeoutMs:
       values['request-timeout'] !== undefined ? positiveInteger(values['request-timeout'], '--request-timeout') : undefined,
+    modelOptions: {
+      maxTokens: values['max-tokens'] !== undefined ? positiveInteger(values['max-tokens'], '--max-tokens') : undefined,
+      reasoningEffort: values['reasoning-effort'],
+      apiKeyEnv: values['api-key-env'],
+      requestDeadlineMs: values['request-deadline'] !== undefined ? positiveInteger(values['request-deadline'], '--request-deadline') : undefined,
+      contextLength: values['context-length'] !== undefined ? positiveInteger(values['context-length'], '--context-length') : undefined,
+    },
   };
 }

@@ -77,11 +77,28 @@ Options:
   --time-limit <ms>     Time limit per test case (default 3000)
   --retries <n>         Retries of a model request on 429, 5xx and timeouts (default 4)
   --request-timeout <ms>  Time limit of one model request (default 120000)
+  --request-deadline <ms> Time limit of one model request with all its retries (default 300000)
+  --max-tokens <n>      Output tokens per reply (default $LDB_MAX_TOKENS, else 2048, 25000 for
+                        models that reason, raised once when a reply is cut off)
+  --reasoning-effort <level>  none, minimal, low, medium, high, xhigh or max, where the model has it
+  --api-key-env <NAME>  Send the key in $NAME (e.g. OPENROUTER_API_KEY) instead of the usual one
+  --context-length <n>  The server's context window in tokens: warn when a prompt looks larger
+                        (Ollama cuts long prompts silently; raise OLLAMA_CONTEXT_LENGTH)
   --no-color            Plain output
   -h, --help            Show this help
 
+Keys (each goes only to its own server):
+  openai:             OPENAI_API_KEY, to api.openai.com or $OPENAI_BASE_URL (with OPENAI_ORG_ID,
+                      OPENAI_PROJECT_ID)
+  anthropic:          ANTHROPIC_API_KEY (x-api-key) or ANTHROPIC_AUTH_TOKEN (Bearer), to
+                      api.anthropic.com or $ANTHROPIC_BASE_URL
+  openai-compatible:  LDB_API_KEY or --api-key-env; OPENAI_API_KEY only when the URL is OpenAI's
+  ollama:             no key (OLLAMA_HOST says where), unless --api-key-env
+
 Environment:
-  OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, OLLAMA_HOST, LDB_MODEL, LDB_CACHE_DIR, LDB_PRICES
+  OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, ANTHROPIC_API_KEY,
+  ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL, LDB_API_KEY, OLLAMA_HOST, LDB_MODEL, LDB_MAX_TOKENS,
+  LDB_CACHE_DIR, LDB_PRICES
 
 Exit status: 0 fixed, 1 not fixed, 2 bad usage, unreadable file or model error (missing key,
 unreachable server).
