@@ -66,7 +66,7 @@ export interface Refusal {
   headers?: Record<string, string>;
 }
 
-export function startScriptedServer(options: {
+export interface ServerBehaviour {
   paths: string[];
   basePath: string;
   script: FakeScript;
@@ -74,83 +74,87 @@ export function startScriptedServer(options: {
   check?: (request: RecordedRequest) => Refusal | undefined;
   renderReply: (step: FakeStep, request: RecordedRequest, index: number) => unknown;
   renderError: (status: number, message: string, step: FakeStep) => unknown;
-}): Promise<FakeServer> {
-  const requests: RecordedRequest[] = [];
-  const answered: RecordedRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+}
 
-  const stepFor = (request: RecordedRequest, index: number): FakeStep => {
-    if (typeof options.script === 'function') return options.script(request, index);
-    return options.script[index] ?? { status: 418, message: `fake server: the script has no step for request #${index + 1}` };
-  };
-
-  const respond = (response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(body);
-  };
-
+export function startScriptedServer(behaviour: ServerBehaviour): Promise<FakeServer> {
+  const state: ServerState = { requests: [], answered: [], timers: new Set() };
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      const path = (incoming.url ?? '/').split('?')[0] ?? '/';
-      const request: RecordedRequest = { method: incoming.method ?? '', path, headers: incoming.headers, body: parseObject(rawBody), rawBody };
-      requests.push(request);
-      if (incoming.method !== 'POST' || !options.paths.includes(path)) {
-        respond(response, 404, JSON.stringify(options.renderError(404, `fake server: no route ${incoming.method ?? ''} ${path}`, {})));
-        return;
-      }
-      const refusal = options.check?.(request);
-      if (refusal) {
-        respond(response, refusal.status, JSON.stringify(refusal.body), refusal.headers);
-        return;
-      }
-      const index = answered.length;
-      answered.push(request);
-      const step = stepFor(request, index);
-      if (step.hang) return;
-      if (step.drop) {
-        incoming.socket.destroy();
-        return;
-      }
-      const send = (): void => {
-        const status = step.status ?? 200;
-        let body: string;
-        if (step.body !== undefined) body = step.body;
-        else if (step.json !== undefined) body = JSON.stringify(step.json);
-        else if (status >= 400) body = JSON.stringify(options.renderError(status, step.message ?? `fake error ${status}`, step));
-        else body = JSON.stringify(options.renderReply(step, request, index));
-        respond(response, status, body, step.headers);
-      };
-      if (step.delayMs === undefined) send();
-      else {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          send();
-        }, step.delayMs);
-        timers.add(timer);
-      }
-    });
+    incoming.on('end', () => answer(behaviour, state, incoming, response, Buffer.concat(chunks).toString('utf8')));
   });
-
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        url: `http://127.0.0.1:${port}${options.basePath}`,
-        requests,
-        answered,
+        url: `http://127.0.0.1:${port}${behaviour.basePath}`,
+        requests: state.requests,
+        answered: state.answered,
         close: () =>
           new Promise<void>((done) => {
-            for (const timer of timers) clearTimeout(timer);
+            for (const timer of state.timers) clearTimeout(timer);
             server.close(() => done());
             server.closeAllConnections();
           }),
       });
     });
   });
+}
+
+interface ServerState {
+  requests: RecordedRequest[];
+  answered: RecordedRequest[];
+  timers: Set<NodeJS.Timeout>;
+}
+
+/** Records the request, then refuses it (route, provider checks) or answers it from the script's next step. */
+function answer(behaviour: ServerBehaviour, state: ServerState, incoming: IncomingMessage, response: ServerResponse, rawBody: string): void {
+  const path = (incoming.url ?? '/').split('?')[0] ?? '/';
+  const request: RecordedRequest = { method: incoming.method ?? '', path, headers: incoming.headers, body: parseObject(rawBody), rawBody };
+  state.requests.push(request);
+  if (incoming.method !== 'POST' || !behaviour.paths.includes(path)) {
+    respond(response, 404, JSON.stringify(behaviour.renderError(404, `fake server: no route ${incoming.method ?? ''} ${path}`, {})));
+    return;
+  }
+  const refusal = behaviour.check?.(request);
+  if (refusal) {
+    respond(response, refusal.status, JSON.stringify(refusal.body), refusal.headers);
+    return;
+  }
+  const index = state.answered.length;
+  state.answered.push(request);
+  const step = stepFor(behaviour.script, request, index);
+  if (step.hang) return;
+  if (step.drop) {
+    incoming.socket.destroy();
+    return;
+  }
+  const send = (): void => {
+    const status = step.status ?? 200;
+    let body: string;
+    if (step.body !== undefined) body = step.body;
+    else if (step.json !== undefined) body = JSON.stringify(step.json);
+    else if (status >= 400) body = JSON.stringify(behaviour.renderError(status, step.message ?? `fake error ${status}`, step));
+    else body = JSON.stringify(behaviour.renderReply(step, request, index));
+    respond(response, status, body, step.headers);
+  };
+  if (step.delayMs === undefined) return send();
+  const timer = setTimeout(() => {
+    state.timers.delete(timer);
+    send();
+  }, step.delayMs);
+  state.timers.add(timer);
+}
+
+function stepFor(script: FakeScript, request: RecordedRequest, index: number): FakeStep {
+  if (typeof script === 'function') return script(request, index);
+  return script[index] ?? { status: 418, message: `fake server: the script has no step for request #${index + 1}` };
+}
+
+function respond(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(body);
 }
 
 export function usageOf<T>(step: FakeStep, shape: (prompt: number, completion: number, cached: number) => T): T {
