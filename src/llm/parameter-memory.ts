@@ -62,10 +62,6 @@ export class ParameterMemory {
     return true;
   }
 
-  has(param: string): boolean {
-    return this.dropped.has(param);
-  }
-
   /** What was learned, for the cache's metadata: `["without temperature", "max_completion_tokens for max_tokens"]`. */
   describe(): string[] {
     return [
