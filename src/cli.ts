@@ -9,6 +9,8 @@ import { traceCommand } from './cli/trace-command.js';
 const commands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   trace: traceCommand,
   fix: fixCommand,
+  // Loaded when run: the batch runner (and Ink, on a terminal) is not needed by other commands.
+  bench: async (argv, io) => (await import('./cli/bench-command.js')).benchCommand(argv, io),
 };
 
 /** Runs one ldb command line and returns the exit code; never calls process.exit. */

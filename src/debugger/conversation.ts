@@ -85,9 +85,15 @@ export class Conversation {
   }
 
   /** The corrected program, or undefined when two replies gave nothing usable. */
-  async fix(iteration: DebugIteration, testCase: TestCase, outcome: Outcome, verification: Verification | null): Promise<string | undefined> {
+  /** `verification` is 'no-debugger' for the baseline method: the prompt then mentions no debugger at all. */
+  async fix(
+    iteration: DebugIteration,
+    testCase: TestCase,
+    outcome: Outcome,
+    verification: Verification | null | 'no-debugger',
+  ): Promise<string | undefined> {
     const { settings } = this;
-    const verdicts = verification?.verdicts ?? null;
+    const verdicts = verification === 'no-debugger' ? undefined : (verification?.verdicts ?? null);
     const messages = prompts.fixMessages({
       task: settings.task,
       code: iteration.code,
@@ -95,7 +101,7 @@ export class Conversation {
       testCase,
       outcome,
       verdicts,
-      targets: verdicts ? verification?.targets : undefined,
+      targets: verdicts && verification !== 'no-debugger' ? verification?.targets : undefined,
       entryPoint: settings.entryPoint,
     });
     const extracted = await this.askTwice(iteration, messages, {
