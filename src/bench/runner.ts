@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import type { ResultRecord } from './record.js';
 import { dropTornTail, readResults, ResultsWriter } from './results-file.js';
-import { solveProblem, type SolveSettings } from './solve.js';
+import { solveProblem, visibleTestsOf, type SolveSettings } from './solve.js';
 
 /** A problem with its position in the dataset (kept in the record, so merged shards sort back). */
 export interface IndexedProblem {
@@ -156,7 +156,7 @@ function timedOutRecord(item: IndexedProblem, settings: BenchRunSettings): Resul
     ...(item.problem.bugType === undefined ? {} : { bug_type: item.problem.bugType }),
     mode: solve.mode,
     method: solve.method,
-    visible_tests: { from: item.problem.visibleFrom ?? 'examples', tests: [] },
+    visible_tests: visibleTestsOf(item.problem),
     seed: null,
     final: null,
     seed_solved: false,

@@ -72,8 +72,17 @@ export async function solveProblem(
   }
 }
 
+export function visibleTestsOf(problem: Problem): ResultRecord['visible_tests'] {
+  let tests: string[] = [];
+  try {
+    tests = visibleTestSources(problem);
+  } catch {
+    // A visible test script that does not parse: the record's error says so.
+  }
+  return { from: tests.length === 0 ? 'none' : (problem.visibleFrom ?? 'examples'), tests };
+}
+
 function baseRecord(problem: Problem, index: number, settings: SolveSettings): ResultRecord {
-  const tests = visibleTestSources(problem);
   return {
     task_id: problem.id,
     index,
@@ -81,7 +90,7 @@ function baseRecord(problem: Problem, index: number, settings: SolveSettings): R
     ...(problem.bugType === undefined ? {} : { bug_type: problem.bugType }),
     mode: settings.mode,
     method: settings.method,
-    visible_tests: { from: tests.length === 0 ? 'none' : (problem.visibleFrom ?? 'examples'), tests },
+    visible_tests: visibleTestsOf(problem),
     seed: null,
     final: null,
     seed_solved: false,

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { bench } from '../bench/bench.js';
 import { compareResults, formatComparison } from '../bench/compare.js';
 import { escapeLine } from '../bench/escape.js';
@@ -108,7 +109,10 @@ async function compareCommand(args: BenchCompareArgs, io: CliIO): Promise<number
 
 async function reportCommand(args: BenchReportArgs, io: CliIO): Promise<number> {
   const runs = [];
-  for (const file of args.files) runs.push({ name: file, records: await readRecords(io, file) });
+  // Runs are labelled by file name; by path only when two share a name.
+  const names = args.files.map((f) => basename(f));
+  const label = (file: string, i: number) => (names.filter((n) => n === names[i]).length > 1 ? file : names[i]!);
+  for (const [i, file] of args.files.entries()) runs.push({ name: label(file, i), records: await readRecords(io, file) });
   if (args.html) {
     await writeText(io, args.html, renderReport(runs));
     io.stdout(`Wrote ${escapeLine(args.html)}\n`);
