@@ -2,7 +2,6 @@ import { runTests } from '../api.js';
 import type { Problem } from '../cases/datasets.js';
 import { splitTests, type TestCase } from '../cases/split.js';
 import { taskPrompt, visibleTestSources } from '../cases/visible-tests.js';
-import { formatTrace } from '../debugger/format.js';
 import { debug } from '../debugger/loop.js';
 import type { DebugIteration, DebugLevel, DebugResult, TokenTotals } from '../debugger/result.js';
 import { describeFailure } from '../debugger/prompts.js';
@@ -49,6 +48,8 @@ export async function solveProblem(
       const seed = code === undefined ? null : { code, visible: { passed: 0, total: 0 }, hidden: await hidden.score(code) };
       return finish(base, started, { seed, final: seed && { ...seed, iteration: 0 }, stop_reason: 'no-visible-tests' });
     }
+    // The trace text each verification prompt showed, as the loop reports it (not recomputed: counting its tokens is not free).
+    const traceTexts = new Map<number, string>();
     const result = await debug({
       code,
       tests: problem.visibleTests,
@@ -63,9 +64,12 @@ export async function solveProblem(
       limits: settings.limits,
       sandbox: run.sandbox,
       signal: run.signal,
+      onEvent: (event) => {
+        if (event.type === 'trace' && event.text !== undefined) traceTexts.set(event.index, event.text);
+      },
     });
     if (result.stopReason === 'aborted' || run.signal.aborted) throw abortError();
-    return finish(base, started, await scoredResult(result, hidden, settings));
+    return finish(base, started, await scoredResult(result, hidden, traceTexts));
   } catch (error) {
     if (run.signal.aborted) throw abortError();
     return finish(base, started, { stop_reason: 'error', error: errorText(error) });
@@ -127,9 +131,9 @@ function seedProgram(problem: Problem, settings: SolveSettings): string | undefi
   return seed;
 }
 
-async function scoredResult(result: DebugResult, hidden: HiddenScorer, settings: SolveSettings): Promise<Partial<ResultRecord>> {
+async function scoredResult(result: DebugResult, hidden: HiddenScorer, traceTexts: Map<number, string>): Promise<Partial<ResultRecord>> {
   const iterations: RecordIteration[] = [];
-  for (const iteration of result.iterations) iterations.push(await recordIteration(iteration, hidden, settings.level));
+  for (const iteration of result.iterations) iterations.push(await recordIteration(iteration, hidden, traceTexts.get(iteration.index)));
   const first = iterations[0]!;
   const seedCode = result.iterations[0]!.code;
   const bestCode = result.best.code;
@@ -142,7 +146,7 @@ async function scoredResult(result: DebugResult, hidden: HiddenScorer, settings:
   };
 }
 
-async function recordIteration(iteration: DebugIteration, hidden: HiddenScorer, level: DebugLevel): Promise<RecordIteration> {
+async function recordIteration(iteration: DebugIteration, hidden: HiddenScorer, traceText: string | undefined): Promise<RecordIteration> {
   const failing = iteration.failingCase === undefined ? undefined : iteration.cases[iteration.failingCase];
   const record: RecordIteration = {
     index: iteration.index,
@@ -155,19 +159,10 @@ async function recordIteration(iteration: DebugIteration, hidden: HiddenScorer, 
     record.failing_test = failing.source;
     record.failure = describeFailure(failing.outcome, FILENAME);
   }
-  if (iteration.trace) record.trace_text = traceText(iteration, level);
+  if (traceText !== undefined) record.trace_text = traceText;
   if (iteration.verdicts !== undefined) record.verdicts = iteration.verdicts;
   if (iteration.patch) record.patch_diff = iteration.patch.diff;
   return record;
-}
-
-/** The same compacted text the loop put in the verification prompt (formatTrace is pure). */
-function traceText(iteration: DebugIteration, level: DebugLevel): string | undefined {
-  try {
-    return formatTrace(iteration.trace!, level, { code: iteration.code, filename: FILENAME }).text;
-  } catch {
-    return undefined;
-  }
 }
 
 function recordUsage(usage: TokenTotals): RecordUsage {

@@ -53,7 +53,7 @@ export class Conversation {
   async verify(iteration: DebugIteration, testCase: TestCase, trace: Trace): Promise<Verification> {
     const { settings } = this;
     const compact = formatTrace(trace, settings.level, { code: iteration.code, filename: settings.filename, budgetTokens: settings.traceBudget });
-    settings.emit({ type: 'trace', index: iteration.index, failingCase: iteration.failingCase!, trace, promptTokens: compact.tokens });
+    settings.emit({ type: 'trace', index: iteration.index, failingCase: iteration.failingCase!, trace, promptTokens: compact.tokens, text: compact.text });
     const known = compact.targets.map((t) => t.id);
     if (known.length === 0) {
       // Nothing of the program ran (e.g. the test calls a missing function): nothing to judge.
