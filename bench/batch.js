@@ -26,7 +26,7 @@ export async function benchBatch(dataPath, { timeLimitMs = 1000, maxIterations =
     const outcome = await bench({
       dataset: dataPath, model: 'fake:instant', modelOverride: model, mode: 'fix', method: 'ldb', level: 'block',
       maxIterations, concurrency, out: join(dir, 'r.jsonl'), resume: false, timeLimitMs, problemTimeoutMs: 600_000,
-      cache: false, env: {}, signal: new AbortController().signal,
+      env: {}, signal: new AbortController().signal,
     });
     const ms = performance.now() - started;
     await rm(dir, { recursive: true, force: true });

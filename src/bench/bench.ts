@@ -6,7 +6,7 @@ import { BUNDLED_DATASETS, readProblems, resolveDataset, type Problem } from '..
 import type { DebugLevel } from '../debugger/result.js';
 import { InputError } from '../errors.js';
 import { stableJson } from '../llm/cache.js';
-import { createModel } from '../llm/create.js';
+import { createModel, type CreateModelOptions } from '../llm/create.js';
 import type { Model } from '../llm/model.js';
 import { rateLimitedFetch } from './rate-limit.js';
 import type { BenchMethod, BenchMode, RecordOptions } from './record.js';
@@ -33,8 +33,8 @@ export interface BenchOptions {
   resume: boolean;
   timeLimitMs?: number;
   problemTimeoutMs: number;
-  /** false: no response cache (--no-cache). */
-  cache: boolean;
+  /** How to reach the model (keys, cache, retries ...), as the CLI's model options give them. */
+  modelOptions?: CreateModelOptions;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   onEvent?: (event: BenchEvent) => void;
@@ -63,7 +63,7 @@ export async function bench(options: BenchOptions): Promise<BenchRunOutcome & { 
   };
   const model = options.modelOverride ?? createModel(options.model, {
     env: options.env,
-    cache: options.cache,
+    ...options.modelOptions,
     ...(options.rpm ? { fetch: rateLimitedFetch(options.rpm) } : {}),
   });
   const outcome = await runBench({

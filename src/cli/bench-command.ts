@@ -8,8 +8,8 @@ import { parseResults, writeResultsAtomically } from '../bench/results-file.js';
 import type { ResultRecord } from '../bench/record.js';
 import { formatSummary, summarize } from '../bench/summary.js';
 import { InputError } from '../errors.js';
-import { BENCH_HELP } from './bench-help.js';
-import { parseBenchArgs, type BenchCompareArgs, type BenchMergeArgs, type BenchReportArgs, type BenchRunArgs } from './bench-options.js';
+import { benchArgs, type BenchCompareArgs, type BenchMergeArgs, type BenchReportArgs, type BenchRunArgs } from './bench-args.js';
+import type { CommandRun } from './command.js';
 import { plainProgress, type ProgressDisplay, type ProgressState } from './bench-progress.js';
 import type { CliIO } from './io.js';
 import { readInput } from './inputs.js';
@@ -17,12 +17,9 @@ import { readInput } from './inputs.js';
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;
 
-export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
-  const args = parseBenchArgs(argv, io.env);
+export const runBench: CommandRun = async ({ values, positionals }, io) => {
+  const args = benchArgs(values, positionals, io.env, (message) => io.stderr(`ldb bench: ${message}\n`));
   switch (args.kind) {
-    case 'help':
-      io.stdout(BENCH_HELP);
-      return 0;
     case 'run':
       return runCommand(args, io);
     case 'merge':
@@ -32,7 +29,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     case 'report':
       return reportCommand(args, io);
   }
-}
+};
 
 async function runCommand(args: BenchRunArgs, io: CliIO): Promise<number> {
   const controller = new AbortController();

@@ -1,161 +1,57 @@
-// Flag parsing for `ldb bench` and its subcommands: argv in, plain data out (nothing runs here).
-import { parseArgs } from 'node:util';
-import type { BenchMethod, BenchMode } from '../bench/record.js';
-import { parseShard, shardFromEnv, type Shard } from '../bench/shard.js';
-import type { DebugLevel } from '../debugger/result.js';
-import { InputError } from '../errors.js';
-import { parseCommandLine, positiveInteger } from './inputs.js';
+// The `ldb bench` entry of the command table: its options (help and parsing are generated from
+// them), its help text, and its module, loaded when it runs. Kept light: `ldb --version` loads it.
+import type { Command } from './command.js';
+import { HELP_OPTION, JSON_OPTION, MODEL_FOOTER, MODEL_OPTIONS } from './common-options.js';
 
-export interface BenchRunArgs {
-  kind: 'run';
-  dataset: string;
-  model: string;
-  mode: BenchMode;
-  method: BenchMethod;
-  level: DebugLevel;
-  maxIterations: number;
-  tokenBudget?: number;
-  concurrency: number;
-  rpm?: number;
-  limit?: number;
-  ids?: string[];
-  shard?: Shard;
-  seedsPath?: string;
-  out: string;
-  summaryPath: string;
-  resume: boolean;
-  timeLimitMs?: number;
-  problemTimeoutMs: number;
-  cache: boolean;
-  json: boolean;
-}
+export const bench: Command = {
+  name: 'bench',
+  synopsis: 'bench <dataset>',
+  summary: 'Debug every program of a benchmark set; resumable, shardable; merge, compare, report',
+  usage: [
+    'bench <dataset> --model <spec> [options]',
+    'bench merge <a.jsonl> <b.jsonl> ... --out <all.jsonl>',
+    'bench compare <a.jsonl> <b.jsonl> [--json]',
+    'bench report <results.jsonl> [<other.jsonl>] [--html <report.html>] [--json]',
+  ],
+  description: `<dataset> is a JSONL file (HumanEvalPack or MultiPL-E records) or a bundled set:
+humanevalpack-js, multipl-e-humaneval-js, multipl-e-mbpp-js. The model sees only the visible
+tests (the prompt's examples; for problems without any, the first hidden assertion, shown in
+the prompt); every hidden test scores. One JSON line per problem is appended to --out as it
+finishes; the summary is printed and written as JSON. Without --shard, the shard comes from
+LDB_SHARD=i/n, a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with LDB_SHARD_COUNT set to the
+Job's completions) or a Slurm array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT).`,
+  options: [
+    ...MODEL_OPTIONS,
+    { name: 'mode', kind: 'choice', value: '<mode>', choices: ['fix', 'generate', 'seeds'], help: "fix: debug the dataset's buggy_solution (default); generate: the model\nwrites the first program; seeds: debug the programs of --seeds" },
+    { name: 'seeds', kind: 'text', value: '<file>', help: 'JSONL of task_id + solution (or completion) as evalplus writes it, or\nbigcode-evaluation-harness generations.json' },
+    { name: 'method', kind: 'choice', value: '<method>', choices: ['ldb', 'baseline'], help: 'ldb (default): trace + verdicts + fix; baseline: the same loop showing\nonly the failing test and its error' },
+    { name: 'level', kind: 'choice', value: '<level>', choices: ['line', 'block', 'function'], help: 'Trace granularity for the ldb method (default block)' },
+    { name: 'max-iters', kind: 'count', value: '<n>', help: 'Debugging turns per problem (default 10)' },
+    { name: 'budget', kind: 'count', value: '<tokens>', help: 'Stop a problem once its model calls used this many tokens' },
+    { name: 'concurrency', short: 'j', kind: 'count', value: '<n>', min: 1, help: 'Problems in parallel (default 1)' },
+    { name: 'rpm', kind: 'count', value: '<n>', min: 1, help: 'At most n model requests a minute (HTTP providers)' },
+    { name: 'limit', kind: 'count', value: '<n>', min: 1, help: 'Only the first n problems of the set' },
+    { name: 'ids', kind: 'text', value: '<a,b,...>', help: 'Only these task ids' },
+    { name: 'shard', kind: 'text', value: '<i/n>', help: 'Only shard i of n (1-based, stable by task id)' },
+    { name: 'out', short: 'o', kind: 'text', value: '<file>', help: 'Results JSONL (default ldb-bench.jsonl; never overwritten); for merge:\nthe merged file' },
+    { name: 'resume', kind: 'flag', help: 'Continue --out: skip finished problems, redo a torn last line' },
+    { name: 'summary', kind: 'text', value: '<file>', help: 'Summary JSON (default <out>.summary.json)' },
+    { name: 'time-limit', kind: 'count', value: '<ms>', min: 1, help: 'Time limit per test case, in milliseconds (default 3000)' },
+    { name: 'problem-timeout', kind: 'count', value: '<s>', min: 1, help: 'Give up on a problem after this long (default 600)' },
+    { name: 'html', kind: 'text', value: '<file>', help: 'report: write the self-contained HTML report here' },
+    { ...JSON_OPTION, help: 'Print the summary (or comparison) as JSON, without the live display' },
+    HELP_OPTION,
+  ],
+  footer: `${MODEL_FOOTER}
 
-export interface BenchMergeArgs {
-  kind: 'merge';
-  files: string[];
-  out: string;
-}
+Ctrl-C stops cleanly: problems in flight are dropped (--resume redoes them) and the summary so
+far is printed; a second Ctrl-C quits at once. Exit status: 0 done, 130 interrupted, 2 bad
+usage or model error, 3 an internal error of ldb.
 
-export interface BenchCompareArgs {
-  kind: 'compare';
-  a: string;
-  b: string;
-  json: boolean;
-}
-
-export interface BenchReportArgs {
-  kind: 'report';
-  files: string[];
-  html?: string;
-  json: boolean;
-}
-
-export type BenchArgs = BenchRunArgs | BenchMergeArgs | BenchCompareArgs | BenchReportArgs | { kind: 'help' };
-
-const RUN_OPTIONS = {
-  model: { type: 'string', short: 'm' },
-  mode: { type: 'string' },
-  seeds: { type: 'string' },
-  method: { type: 'string' },
-  level: { type: 'string' },
-  'max-iters': { type: 'string' },
-  budget: { type: 'string' },
-  concurrency: { type: 'string', short: 'j' },
-  rpm: { type: 'string' },
-  limit: { type: 'string' },
-  ids: { type: 'string' },
-  shard: { type: 'string' },
-  out: { type: 'string', short: 'o' },
-  summary: { type: 'string' },
-  resume: { type: 'boolean' },
-  'time-limit': { type: 'string' },
-  'problem-timeout': { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchArgs {
-  const [first, ...rest] = argv;
-  if (first === 'merge') return parseMerge(rest);
-  if (first === 'compare') return parseCompare(rest);
-  if (first === 'report') return parseReport(rest);
-  return parseRun(argv, env);
-}
-
-function parseRun(argv: string[], env: NodeJS.ProcessEnv): BenchRunArgs | { kind: 'help' } {
-  const { values, positionals } = parseCommandLine('bench', () => parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS }));
-  if (values.help) return { kind: 'help' };
-  if (positionals.length !== 1) throw usage(`expected one dataset (a JSONL file or humanevalpack-js, multipl-e-humaneval-js, multipl-e-mbpp-js), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
-  const model = values.model ?? env.LDB_MODEL;
-  if (!model) throw usage('no model given; pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL');
-  const mode = oneOf(values.mode ?? 'fix', ['fix', 'generate', 'seeds'] as const, '--mode');
-  if (mode === 'seeds' && !values.seeds) throw usage('--mode seeds needs --seeds <file>');
-  const out = values.out ?? 'ldb-bench.jsonl';
-  const number = (flag: keyof typeof values) => (values[flag] === undefined ? undefined : positiveInteger(String(values[flag]), `--${flag}`));
-  return {
-    kind: 'run',
-    dataset: positionals[0]!,
-    model,
-    mode,
-    method: oneOf(values.method ?? 'ldb', ['ldb', 'baseline'] as const, '--method'),
-    level: oneOf(values.level ?? 'block', ['line', 'block', 'function'] as const, '--level'),
-    maxIterations: number('max-iters') ?? 10,
-    tokenBudget: number('budget'),
-    concurrency: number('concurrency') ?? 1,
-    rpm: number('rpm'),
-    limit: number('limit'),
-    ids: values.ids === undefined ? undefined : values.ids.split(',').map((id) => id.trim()).filter(Boolean),
-    shard: values.shard !== undefined ? parseShard(values.shard) : shardFromEnv(env),
-    seedsPath: values.seeds,
-    out,
-    summaryPath: values.summary ?? `${out.replace(/\.jsonl$/, '')}.summary.json`,
-    resume: values.resume === true,
-    timeLimitMs: number('time-limit'),
-    problemTimeoutMs: (number('problem-timeout') ?? 600) * 1000,
-    cache: values['no-cache'] !== true,
-    json: values.json === true,
-  };
-}
-
-function parseMerge(argv: string[]): BenchMergeArgs | { kind: 'help' } {
-  const { values, positionals } = parseCommandLine('bench merge', () =>
-    parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } }),
-  );
-  if (values.help) return { kind: 'help' };
-  if (positionals.length === 0) throw usage('merge: give the shard result files to merge');
-  if (!values.out) throw usage('merge: pass --out <file> for the merged results');
-  if (positionals.includes(values.out)) throw usage('merge: --out must not be one of the inputs');
-  return { kind: 'merge', files: positionals, out: values.out };
-}
-
-function parseCompare(argv: string[]): BenchCompareArgs | { kind: 'help' } {
-  const { values, positionals } = parseCommandLine('bench compare', () =>
-    parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
-  );
-  if (values.help) return { kind: 'help' };
-  if (positionals.length !== 2) throw usage('compare: give exactly two result files (e.g. ldb.jsonl baseline.jsonl)');
-  return { kind: 'compare', a: positionals[0]!, b: positionals[1]!, json: values.json === true };
-}
-
-function parseReport(argv: string[]): BenchReportArgs | { kind: 'help' } {
-  const { values, positionals } = parseCommandLine('bench report', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { html: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }),
-  );
-  if (values.help) return { kind: 'help' };
-  if (positionals.length < 1 || positionals.length > 2) throw usage('report: give one result file, or two to compare');
-  return { kind: 'report', files: positionals, html: values.html, json: values.json === true };
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw usage(`${flag} must be ${allowed.join(', ')}; got '${value}'`);
-}
-
-function usage(problem: string): InputError {
-  return new InputError(`ldb bench: ${problem}\nRun 'ldb bench --help' for usage.`);
-}
+Examples:
+  ldb bench humanevalpack-js -m openai:gpt-4o-mini -j 4 -o ldb.jsonl
+  ldb bench humanevalpack-js -m openai:gpt-4o-mini -j 4 --method baseline -o baseline.jsonl
+  ldb bench compare ldb.jsonl baseline.jsonl
+  ldb bench report ldb.jsonl baseline.jsonl --html report.html`,
+  load: async () => (await import('./bench-command.js')).runBench,
+};
