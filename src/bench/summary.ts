@@ -1,3 +1,4 @@
+import { escapeLine } from './escape.js';
 import type { RecordOptions, ResultRecord, TestScore } from './record.js';
 
 export interface GroupScore {
@@ -141,9 +142,9 @@ export function formatSummary(summary: BenchSummary): string {
     ['stop reasons', Object.entries(summary.stopReasons).map(([reason, n]) => `${reason} ${n}`).join(', ')],
   ];
   for (const [type, group] of Object.entries(summary.byBugType).sort()) {
-    rows.push([`  bug type: ${type}`, `${group.seedSolved} → ${group.solved} of ${group.problems}`]);
+    rows.push([`  bug type: ${escapeLine(type)}`, `${group.seedSolved} → ${group.solved} of ${group.problems}`]);
   }
   const width = Math.max(...rows.map(([label]) => label.length));
-  const head = o ? `${o.dataset}  ${o.mode}/${o.method}  ${o.model}  level ${o.level}  max-iters ${o.max_iters}\n` : '';
+  const head = o ? `${escapeLine(o.dataset)}  ${o.mode}/${o.method}  ${escapeLine(o.model)}  level ${o.level}  max-iters ${o.max_iters}\n` : '';
   return head + rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n') + '\n';
 }
