@@ -8,7 +8,8 @@ import { createSuite } from '../../../src/sandbox/guest/suite.js';
 
 // Guest factories are stringified into the isolate: a name they use that is neither their own
 // nor a JavaScript built-in would be a ReferenceError there, maybe only on a rare path.
-const traverse = (traverseModule as unknown as { default?: typeof traverseModule }).default ?? traverseModule;
+type Traverse = (ast: unknown, visitors: { Program(path: { scope: unknown }): void }) => void;
+const traverse = ((traverseModule as unknown as { default?: unknown }).default ?? traverseModule) as Traverse;
 const BUILT_INS = new Set(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
 
 function freeNames(fn: Function): string[] {
