@@ -2,6 +2,7 @@
 // nothing here asserts a timing. Run after `npm run build` (the npm script does it).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchCases } from './cases.js';
 import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
 import { benchStartup } from './startup.js';
@@ -17,3 +18,4 @@ if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
 if (!only || only === 'startup') benchStartup();
+if (!only || only === 'cases') await benchCases(data);
