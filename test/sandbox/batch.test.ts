@@ -28,7 +28,7 @@ describe('batched cases', () => {
   it('a case that kills the server mid-batch ends alone: the cases after it run on a new server', async () => {
     const bomb = await readFile(`${ROOT}fixtures/hostile/bombs/memory-map.js`, 'utf8');
     const code = `${bomb}\nfunction add(a, b) { return a + b; }`;
-    const tests = ['assert.strictEqual(add(1, 1), 2);', 'index(); assert.ok(true);', 'assert.strictEqual(add(2, 2), 4);', 'assert.strictEqual(add(2, 2), 5);'];
+    const tests = ['assert.strictEqual(add(1, 1), 2);', 'assert.ok(index());', 'assert.strictEqual(add(2, 2), 4);', 'assert.strictEqual(add(2, 2), 5);'];
     const run = await runTests({ code, tests: tests.join('\n'), limits: { timeMs: 4000, memoryMb: 16 } });
     const kinds = run.cases.map((c) => c.outcome.kind);
     expect(kinds[0]).toBe('pass');
