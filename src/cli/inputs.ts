@@ -25,12 +25,10 @@ export async function collectTestCases(
   inlineTests: string[],
   allowPlainCalls: boolean,
 ): Promise<TestCase[]> {
-  const { splitTests } = await import('../cases/split.js');
+  const [{ splitTests }, { splitInlineTest }] = await Promise.all([import('../cases/split.js'), import('../cases/inline.js')]);
   const cases: TestCase[] = [];
   if (testsFile) cases.push(...splitTests(await readInput(io, testsFile, 'tests'), { filename: testsFile }));
-  inlineTests.forEach((assertion, i) => {
-    cases.push(...splitTests(assertion, { filename: `--test #${i + 1}`, allowPlainScript: allowPlainCalls }));
-  });
+  inlineTests.forEach((assertion, i) => cases.push(...splitInlineTest(assertion, i + 1, allowPlainCalls)));
   return cases.map((c, index) => ({ ...c, index }));
 }
 
