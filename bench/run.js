@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchBatch } from './batch.js';
+import { benchCases } from './cases.js';
 import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
 import { benchStartup } from './startup.js';
@@ -21,3 +22,4 @@ if (!only || only === 'loop') await benchLoopOverhead(data);
 if (!only || only === 'startup') benchStartup();
 if (!only || only === 'test-shapes') await benchTestShapes();
 if (!only || only === 'batch') await benchBatch(data);
+if (!only || only === 'cases') await benchCases(data);

@@ -59,8 +59,9 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const sandbox = options.sandbox ?? new Sandbox();
   const results: CaseResult[] = [];
   try {
-    for (const testCase of cases) {
-      const run = await sandbox.run(program, testCase, limits);
+    const runs = await sandbox.runAll(program, cases, limits);
+    for (const [i, testCase] of cases.entries()) {
+      const run = runs[i]!;
       const { outcome, console, durationMs, executionMs } = run;
       const result: CaseResult = { case: testCase, outcome, console, durationMs, executionMs };
       if (instrumented) result.trace = assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars);

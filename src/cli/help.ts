@@ -15,8 +15,8 @@ Commands:
 ${rows.join('\n')}
 
 Options:
-  -h, --help${' '.repeat(Math.max(1, width - 9))} Show help (also: ldb <command> --help)
-  -v, --version${' '.repeat(Math.max(1, width - 12))} Show the version
+  -h, --help${' '.repeat(Math.max(1, width - 10))} Show help (also: ldb <command> --help)
+  -v, --version${' '.repeat(Math.max(1, width - 13))} Show the version
 
 Run 'ldb ${first} --help' for the options of a command.
 `;

@@ -10,11 +10,15 @@ const GRACE_MS = 5000;
 /** Idle servers kept for the next Sandbox; each is a node process of about 50 MB. */
 const MAX_IDLE = 2;
 
+export type RunResult = RunResponse & { checkpoint: string | null };
+
 interface PendingRun {
-  resolve(response: RunResponse): void;
+  resolve(response: RunResult): void;
   checkpoint: string | null;
-  timer: NodeJS.Timeout;
+  /** Armed when the run becomes the server's current one (runs of a batch go one at a time). */
+  timer: NodeJS.Timeout | undefined;
   started: number;
+  timeMs: number;
 }
 
 let serverSource: string | undefined;
@@ -37,6 +41,8 @@ export class SandboxProcess {
   private readonly child: ChildProcess;
   private readonly ready: Promise<void>;
   private readonly pending = new Map<number, PendingRun>();
+  /** Ids of the pending runs in the order the server runs them: the first is running. */
+  private order: number[] = [];
   private readonly statsWaiting = new Map<number, (stats: ServerStats | null) => void>();
   private nextId = 1;
   private stderrTail = '';
@@ -136,7 +142,16 @@ export class SandboxProcess {
     this.updateRef();
   }
 
-  async run(req: RunRequest): Promise<RunResponse & { checkpoint: string | null }> {
+  async run(req: RunRequest): Promise<RunResult> {
+    const [result] = await this.runMany([req]);
+    return result!;
+  }
+
+  /**
+   * Sends the runs of one program in one message; each promise settles as its result streams
+   * back. (One message per case cost about 1.8 ms of IPC each.) All requests must share `code`.
+   */
+  async runMany(reqs: RunRequest[]): Promise<Promise<RunResult>[]> {
     this.starting++;
     this.updateRef();
     try {
@@ -145,21 +160,21 @@ export class SandboxProcess {
       this.starting--;
     }
     if (this.dead) throw new SandboxError('the sandbox process is not running');
-    const id = this.nextId++;
-    const response = await new Promise<RunResponse>((resolve) => {
-      const timer = setTimeout(() => {
-        // The server did not answer in time (an isolate that would not stop): end it.
-        this.killedForTime = true;
-        this.kill();
-      }, req.timeMs + GRACE_MS);
-      this.pending.set(id, { resolve, checkpoint: null, timer, started: performance.now() });
-      this.updateRef();
-      this.post({ t: 'run', id, req });
-    });
-    const checkpoint = this.pending.get(id)?.checkpoint ?? null;
-    this.pending.delete(id);
+    const code = reqs[0]?.code ?? '';
+    if (reqs.some((req) => req.code !== code)) throw new Error('ldb internal: a batch of runs must share one program');
+    const runs = reqs.map((req) => ({ id: this.nextId++, req }));
+    const results = runs.map(
+      ({ id, req }) =>
+        new Promise<RunResult>((resolve) => {
+          this.pending.set(id, { resolve, checkpoint: null, timer: undefined, started: performance.now(), timeMs: req.timeMs });
+          this.order.push(id);
+        }),
+    );
+    this.armCurrent();
     this.updateRef();
-    return { ...response, checkpoint };
+    if (runs.length === 1) this.post({ t: 'run', id: runs[0]!.id, req: runs[0]!.req });
+    else if (runs.length > 1) this.post({ t: 'runMany', code, runs: runs.map(({ id, req }) => ({ id, req: withoutCode(req) })) });
+    return results;
   }
 
   async stats(): Promise<ServerStats | null> {
@@ -193,9 +208,25 @@ export class SandboxProcess {
     const run = this.pending.get(id);
     if (!run) return;
     clearTimeout(run.timer);
-    run.resolve(response);
+    this.pending.delete(id);
+    this.order = this.order.filter((other) => other !== id);
+    run.resolve({ ...response, checkpoint: run.checkpoint });
     // An isolate the deadline had to dispose may still hold a thread: retire the whole server.
     if (response.recycle) this.kill();
+    else this.armCurrent();
+    this.updateRef();
+  }
+
+  /** The run the server works on now gets its deadline; the server did not answer in time: end it. */
+  private armCurrent(): void {
+    const run = this.pending.get(this.order[0] ?? -1);
+    if (!run || run.timer !== undefined || this.dead) return;
+    run.started = performance.now();
+    run.timer = setTimeout(() => {
+      // An isolate that would not stop.
+      this.killedForTime = true;
+      this.kill();
+    }, run.timeMs + GRACE_MS);
   }
 
   private onExit(): void {
@@ -206,9 +237,14 @@ export class SandboxProcess {
     // run as `memory`; a kill for overrunning the time limit as `timeout`; anything else as an
     // error the caller can see.
     const oom = this.fatal !== undefined || /out of memory|heap limit|is_heap_oom|Last few GCs/i.test(this.stderrTail);
-    for (const [id, run] of this.pending) {
-      this.settle(id, oom ? lostRun('memory', run) : this.killedForTime ? lostRun('timeout', run) : crashed(run, this.stderrTail));
+    // Only the run in progress met its end; the runs of its batch still waiting go to a new server.
+    const [current, ...waiting] = this.order;
+    const run = this.pending.get(current ?? -1);
+    if (current !== undefined && run) {
+      this.settle(current, oom ? lostRun('memory', run) : this.killedForTime ? lostRun('timeout', run) : crashed(run, this.stderrTail));
     }
+    for (const id of waiting) this.settle(id, unstarted());
+    for (const [id, other] of this.pending) this.settle(id, crashed(other, this.stderrTail));
     for (const waiting of this.statsWaiting.values()) waiting(null);
     this.statsWaiting.clear();
     const at = idle.indexOf(this);
@@ -238,6 +274,15 @@ export class SandboxProcess {
 
 function lostRun(end: 'memory' | 'timeout', run: PendingRun): RunResponse {
   return { end, trace: run.checkpoint, console: null, durationMs: performance.now() - run.started, executionMs: 0 };
+}
+
+function unstarted(): RunResponse {
+  return { end: 'unstarted', trace: null, console: null, durationMs: 0, executionMs: 0 };
+}
+
+function withoutCode(req: RunRequest): Omit<RunRequest, 'code'> {
+  const { code: _code, ...rest } = req;
+  return rest;
 }
 
 function crashed(run: PendingRun, stderr: string): RunResponse {

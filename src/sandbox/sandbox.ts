@@ -6,8 +6,8 @@ import type { CaseReport } from './guest/harness.js';
 import type { WireTrace } from './guest/tracer.js';
 import { headAndTail, type Limits } from './limits.js';
 import { locateError, locateInTestFile, mapStack } from './locate.js';
-import { processCounts, SandboxProcess } from './process.js';
-import type { RunResponse, ServerStats } from './server.js';
+import { processCounts, SandboxProcess, type RunResult } from './process.js';
+import type { RunRequest, RunResponse, ServerStats } from './server.js';
 import type { Outcome } from './trace.js';
 
 /** What one test case did in the sandbox, before the wire events are turned into a Trace. */
@@ -59,6 +59,22 @@ export class Sandbox {
     return result;
   }
 
+  /**
+   * Runs every case of one program, in order: all of them go to the sandbox server in one
+   * message and their results stream back (see SandboxProcess.runMany); long traced runs then get
+   * their second pass one by one, as in `run`.
+   */
+  runAll(program: CompiledProgram | InstrumentedProgram, cases: readonly TestCase[], limits: Limits): Promise<CaseRun[]> {
+    const result = this.queue.then(async () => {
+      const firsts = await this.runBatch(program, cases, limits);
+      const runs: CaseRun[] = [];
+      for (let i = 0; i < cases.length; i++) runs.push(await this.secondPass(program, cases[i]!, limits, firsts[i]!));
+      return runs;
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   /** Gives the sandbox server back (its isolate is disposed); a later run starts or borrows another. */
   dispose(): void {
     disposeCalls++;
@@ -73,6 +89,10 @@ export class Sandbox {
 
   private async runTwice(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits): Promise<CaseRun> {
     const first = await this.runOnce(program, testCase, limits, -1);
+    return this.secondPass(program, testCase, limits, first);
+  }
+
+  private async secondPass(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits, first: CaseRun): Promise<CaseRun> {
     const wire = first.wire;
     const finished = first.outcome.kind !== 'timeout' && first.outcome.kind !== 'memory';
     if (!wire || !wire.lateTail || !finished || wire.total <= wire.head.length) return first;
@@ -91,49 +111,84 @@ export class Sandbox {
     limits: Limits,
     tailFrom: number,
   ): Promise<CaseRun> {
-    const names = 'names' in program ? program.names : undefined;
-    const config: BootstrapConfig = {
-      tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
-      harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
-      seed: limits.seed,
-    };
-    if (names) {
-      config.tracerName = names.runtime;
-      config.frameName = names.frame;
-      config.tracerSlot = TRACER_SLOT;
-    }
-    // The case sees the harness's console, require and assert even if the program replaced the
-    // globals; the inner block lets a test declare its own `const assert = require(...)`.
-    // One header line (CASE_HEADER_LINES) before the body.
-    const caseCode =
-      `(${testCase.async ? 'async ' : ''}function (${COMPARE_HELPER}, console, require, assert) {{\n` + `${testCase.body}\n}})`;
-    const request = {
-      programKey: programKey(program),
-      code: program.code,
-      filename: program.filename,
-      caseCode,
-      caseFilename: testCase.file ?? 'tests.js',
-      async: testCase.async,
-      config: JSON.stringify(config),
-      ...(names ? { tracerName: names.runtime, tracerSlot: TRACER_SLOT } : {}),
-      timeMs: limits.timeMs,
-      memoryMb: limits.memoryMb,
-    };
-    let response: RunResponse & { checkpoint: string | null };
-    try {
-      this.server ??= SandboxProcess.acquire();
-      response = await this.server.run(request);
-    } finally {
-      if (this.server?.dead) this.server = undefined;
-    }
-    return {
-      outcome: outcomeOf(response, program, limits, testCase),
-      wire: parseJson<WireTrace>(response.trace ?? response.checkpoint),
-      console: parseJson<string[]>(response.console) ?? [],
-      durationMs: response.durationMs,
-      executionMs: response.executionMs,
-    };
+    const [run] = await this.runBatch(program, [testCase], limits, tailFrom);
+    return run!;
   }
+
+  /**
+   * Runs the cases on this Sandbox's server in one batch. If the server ends part way (a fatal
+   * out-of-memory, a kill for time), the case it was running gets that outcome and the cases it
+   * had not started go to a new server.
+   */
+  private async runBatch(
+    program: CompiledProgram | InstrumentedProgram,
+    cases: readonly TestCase[],
+    limits: Limits,
+    tailFrom = -1,
+  ): Promise<CaseRun[]> {
+    const requests = cases.map((testCase) => requestFor(program, testCase, limits, tailFrom));
+    const runs: CaseRun[] = [];
+    let remaining = cases.map((_, i) => i);
+    while (remaining.length > 0) {
+      const server = (this.server ??= SandboxProcess.acquire());
+      let results: Promise<RunResult>[];
+      try {
+        results = await server.runMany(remaining.map((i) => requests[i]!));
+      } finally {
+        if (server.dead) this.server = undefined;
+      }
+      const again: number[] = [];
+      for (let k = 0; k < results.length; k++) {
+        const response = await results[k]!;
+        if (response.end === 'unstarted') again.push(remaining[k]!);
+        else runs[remaining[k]!] = caseRunOf(response, program, limits, cases[remaining[k]!]!);
+      }
+      if (this.server?.dead) this.server = undefined;
+      remaining = again;
+    }
+    return runs;
+  }
+}
+
+function requestFor(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits, tailFrom: number): RunRequest {
+  const names = 'names' in program ? program.names : undefined;
+  const config: BootstrapConfig = {
+    tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
+    harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
+    seed: limits.seed,
+  };
+  if (names) {
+    config.tracerName = names.runtime;
+    config.frameName = names.frame;
+    config.tracerSlot = TRACER_SLOT;
+  }
+  // The case sees the harness's console, require and assert even if the program replaced the
+  // globals; the inner block lets a test declare its own `const assert = require(...)`.
+  // One header line (CASE_HEADER_LINES) before the body.
+  const caseCode =
+    `(${testCase.async ? 'async ' : ''}function (${COMPARE_HELPER}, console, require, assert) {{\n` + `${testCase.body}\n}})`;
+  return {
+    programKey: programKey(program),
+    code: program.code,
+    filename: program.filename,
+    caseCode,
+    caseFilename: testCase.file ?? 'tests.js',
+    async: testCase.async,
+    config: JSON.stringify(config),
+    ...(names ? { tracerName: names.runtime, tracerSlot: TRACER_SLOT } : {}),
+    timeMs: limits.timeMs,
+    memoryMb: limits.memoryMb,
+  };
+}
+
+function caseRunOf(response: RunResult, program: CompiledProgram, limits: Limits, testCase: TestCase): CaseRun {
+  return {
+    outcome: outcomeOf(response, program, limits, testCase),
+    wire: parseJson<WireTrace>(response.trace ?? response.checkpoint),
+    console: parseJson<string[]>(response.console) ?? [],
+    durationMs: response.durationMs,
+    executionMs: response.executionMs,
+  };
 }
 
 function programKey(program: CompiledProgram): number {
@@ -153,6 +208,8 @@ function outcomeOf(response: RunResponse, program: CompiledProgram, limits: Limi
       return { kind: 'timeout', limitMs: limits.timeMs, reason: 'the test waits for a promise that nothing can settle (no timers are left)' };
     case 'memory':
       return { kind: 'memory', limitMb: limits.memoryMb };
+    case 'unstarted':
+      return { kind: 'error', name: 'SandboxError', message: 'the sandbox process ended before this case ran' };
     case 'thrown': {
       const thrown = response.thrown ?? { name: 'Error', message: 'unknown error' };
       return {

@@ -30,8 +30,12 @@ export interface RunRequest {
 
 /** How a run ended, before the parent turns it into an Outcome. */
 export interface RunResponse {
-  /** report: the harness decided; thrown: something escaped it (program top level, unhandled rejection). */
-  end: 'report' | 'thrown' | 'timeout' | 'stuck' | 'memory';
+  /**
+   * report: the harness decided; thrown: something escaped it (program top level, unhandled
+   * rejection). unstarted (set by the parent, never the server): the server ended before this
+   * run of a batch began, so it says nothing about the case and is run again on a new server.
+   */
+  end: 'report' | 'thrown' | 'timeout' | 'stuck' | 'memory' | 'unstarted';
   /** CaseReport as JSON. */
   report?: string;
   thrown?: { name: string; message: string; stack?: string };
@@ -63,6 +67,8 @@ export interface ServerStats {
 export type ParentMessage =
   | { t: 'init'; bootstrap: string }
   | { t: 'run'; id: number; req: RunRequest }
+  /** The cases of one runTests call in one message (one program, sent once); results stream back one by one. */
+  | { t: 'runMany'; code: string; runs: { id: number; req: Omit<RunRequest, 'code'> }[] }
   | { t: 'reset' }
   | { t: 'stats'; id: number };
 
@@ -272,22 +278,27 @@ export function sandboxServer(ivmPath: string): void {
     return response;
   }
 
+  function enqueue(id: number, req: RunRequest): void {
+    queue = queue.then(async () => {
+      let res: RunResponse;
+      try {
+        res = await run(id, req);
+      } catch (error) {
+        disposeIsolate();
+        res = { end: 'thrown', thrown: describe(error), trace: null, console: null, durationMs: 0, executionMs: 0 };
+      }
+      send({ t: 'result', id, res });
+    });
+  }
+
   process.on('message', (message: ParentMessage) => {
     if (message.t === 'init') {
       bootstrapSource = message.bootstrap;
       send({ t: 'ready' });
     } else if (message.t === 'run') {
-      const { id, req } = message;
-      queue = queue.then(async () => {
-        let res: RunResponse;
-        try {
-          res = await run(id, req);
-        } catch (error) {
-          disposeIsolate();
-          res = { end: 'thrown', thrown: describe(error), trace: null, console: null, durationMs: 0, executionMs: 0 };
-        }
-        send({ t: 'result', id, res });
-      });
+      enqueue(message.id, message.req);
+    } else if (message.t === 'runMany') {
+      for (const { id, req } of message.runs) enqueue(id, { ...req, code: message.code });
     } else if (message.t === 'reset') {
       queue = queue.then(() => disposeIsolate());
     } else if (message.t === 'stats') {

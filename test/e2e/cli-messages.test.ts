@@ -109,7 +109,7 @@ describe('the terminal trace of a long loop', () => {
   it('collapses repeated iterations, and --all-steps shows them', async () => {
     const collapsed = await ldb(LOOP);
     expect(collapsed.code).toBe(1);
-    expect(collapsed.stdout).toMatch(/… steps \d+-\d+ not shown: iterations 2-\d+ of \d+ of the same path sumTo#\d → sumTo#\d(; [^…]*)? …/);
+    expect(collapsed.stdout).toMatch(/… steps \d+-\d+ not shown: iterations 2-\d+ of \d+ of the same path sumTo#\d → sumTo#\d; total 1→4851, i 2→98 …/);
     expect(collapsed.stdout).toMatch(/repeated loop steps collapsed \(--all-steps shows them\)/);
     const all = await ldb([...LOOP, '--all-steps']);
     expect(all.stdout).not.toContain('not shown');
