@@ -3,6 +3,7 @@ import { transformFromAstSync } from '@babel/core';
 import presetTypescript from '@babel/preset-typescript';
 import * as t from '@babel/types';
 import type { EncodedSourceMap } from '@jridgewell/trace-mapping';
+import { InputError } from '../errors.js';
 import { generate } from '../program/babel.js';
 import type { ProgramModel } from '../program/model.js';
 import { languageOf, parseSource } from '../program/parse.js';
@@ -35,6 +36,13 @@ export interface InstrumentOptions extends CompileOptions {
 
 const DEFAULT_FILENAME = 'program.js';
 
+/**
+ * Bound on what the probes may add (characters of variable names they read, a rough measure of
+ * instrumented size). Probes are capped per step (see MAX_VARS_PER_STEP), so only a hostile
+ * shape (a vast number of tiny blocks each using many names) can reach it.
+ */
+export const MAX_PROBE_CHARS = 48 * 1024 * 1024;
+
 /** The program as it would run without ldb: TypeScript types stripped, nothing added. */
 export function compileProgram(code: string, options: CompileOptions = {}): CompiledProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
@@ -48,8 +56,16 @@ export function instrumentProgram(code: string, options: InstrumentOptions = {})
   const ast = parseSource(code, { filename });
   const names = options.names ?? freshNames();
   const vars: string[][] = [];
+  let probeChars = 0;
   const writer = createProbeWriter(names, (site) => {
     vars[site.index] = site.vars;
+    for (const name of site.vars) probeChars += name.length + names.frame.length + 20;
+    if (probeChars > MAX_PROBE_CHARS) {
+      throw new InputError(
+        `${filename}: instrumenting this program would add more than ${MAX_PROBE_CHARS / (1024 * 1024)} MB of probes ` +
+          `(${site.index + 1} blocks so far); split the program or trace a smaller part of it.`,
+      );
+    }
   });
   const { model } = walkProgram(ast, filename, writer, options.granularity);
   wrapSuspensions(ast.program, names);

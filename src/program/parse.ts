@@ -197,9 +197,20 @@ export function frameAt(code: string, line: number, column: number): string {
   return codeFrameColumns(code, { start: { line, column: column + 1 } }, { highlightCode: false, linesAbove: 2, linesBelow: 1 });
 }
 
-/** Rejects inputs that are not program text at all, with a message that says so. */
+/**
+ * The largest source file ldb reads (characters). Instrumenting costs time and memory in
+ * proportion to the program; generated programs are far smaller than this, and a larger input
+ * is more likely a bundle or data than code to debug.
+ */
+export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
+
+/** Rejects inputs that are not program text at all, or too large, with a message that says so. */
 function checkText(code: string, filename: string | undefined): void {
   const name = filename ?? '<input>';
+  if (code.length > MAX_SOURCE_CHARS) {
+    const mb = (code.length / (1024 * 1024)).toFixed(1);
+    throw new InputError(`${name}: the file is ${mb} MB; ldb reads source files of up to 2 MB (${MAX_SOURCE_CHARS} characters).`);
+  }
   if (code.trim() === '') throw new InputError(`${name}: the file is empty; expected a JavaScript or TypeScript program.`);
   if (code.includes('\u0000') || looksBinary(code)) {
     throw new InputError(`${name}: the file looks binary (it contains bytes that are not text); expected JavaScript or TypeScript source text.`);
