@@ -41,7 +41,7 @@ describe('visible variables per step', () => {
     expect(vars.get('f#1')).toEqual(['n']);
   });
 
-  it('bounds a step in a huge scope to the names it uses plus a few near ones (the shape of issue 13's 2,500 vars x 1,200 blocks)', () => {
+  it('bounds a step in a huge scope to the names it uses plus a few near ones (the shape of the 2,500 vars x 1,200 blocks attack)', () => {
     const lines: string[] = [];
     for (let i = 0; i < 500; i++) lines.push(`var v${i} = ${i};`);
     for (let i = 0; i < 300; i++) lines.push(`if (v${i}) v${(i * 7) % 500}++;`);
