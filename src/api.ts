@@ -1,7 +1,8 @@
 import { splitTests, type TestCase } from './cases/split.js';
 import { compileProgram, instrumentProgram } from './instrument/instrument.js';
+import { checkRequests, moduleFacts, namesProgram } from './instrument/modules.js';
 import type { Granularity } from './program/cfg.js';
-import type { Statement } from '@babel/types';
+import { topLevelBindings } from './program/bindings.js';
 import { InputError } from './errors.js';
 import { assertRunnable, parseSource } from './program/parse.js';
 import { assembleTrace } from './sandbox/assemble.js';
@@ -51,6 +52,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const limits = resolveLimits(options.limits);
   const cases = toCases(options.tests, options.testsFilename);
   assertRunnable(options.code, options.filename);
+  checkImports(options.code, options.filename, options.tests, options.testsFilename);
   const instrumented = options.trace
     ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
     : undefined;
@@ -103,34 +105,28 @@ function toCases(tests: string | TestCase[], filename: string | undefined): Test
   return typeof tests === 'string' ? splitTests(tests, { filename: filename ?? 'tests.js' }) : tests;
 }
 
+/**
+ * Before anything runs: the program may import only the modules the sandbox provides; a test
+ * script may import those and the program itself.
+ */
+function checkImports(code: string, filename: string | undefined, tests: string | TestCase[], testsFilename: string | undefined): void {
+  const programFile = filename ?? 'program.js';
+  checkRequests(moduleFacts(code, filename), programFile, 'the program', () => false);
+  if (typeof tests !== 'string') return;
+  const testsFile = testsFilename ?? 'tests.js';
+  checkRequests(moduleFacts(tests, testsFile), testsFile, 'the test', (source) => namesProgram(source, testsFilename, programFile));
+}
+
 /** The program must define `name` at top level (a function, class or variable). */
 function checkEntryPoint(code: string, filename: string | undefined, name: string): void {
-  const { functions, others } = topLevelNames(parseSource(code, { filename }).program.body);
-  if (functions.includes(name) || others.includes(name)) return;
-  const known = [...functions, ...others];
-  const close = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);
+  const bindings = topLevelBindings(parseSource(code, { filename }));
+  if (bindings.some((binding) => binding.name === name)) return;
+  const functions = bindings.filter((binding) => binding.kind === 'function').map((binding) => binding.name);
+  const close = bindings.map((b) => b.name).find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);
   const defined = functions.length > 0 ? `the functions it defines are: ${functions.join(', ')}` : 'it defines no top-level functions';
   throw new InputError(
     `${filename ?? 'the program'}: the entry point '${name}' is not defined; ${defined}${close ? ` (did you mean '${close}'?)` : ''}.`,
   );
-}
-
-function topLevelNames(body: Statement[]): { functions: string[]; others: string[] } {
-  const functions: string[] = [];
-  const others: string[] = [];
-  for (const statement of body) {
-    if (statement.type === 'FunctionDeclaration' && statement.id) functions.push(statement.id.name);
-    else if (statement.type === 'ClassDeclaration' && statement.id) others.push(statement.id.name);
-    else if (statement.type === 'VariableDeclaration') {
-      for (const declarator of statement.declarations) {
-        if (declarator.id.type !== 'Identifier') continue;
-        const init = declarator.init?.type;
-        const isFunction = init === 'FunctionExpression' || init === 'ArrowFunctionExpression';
-        (isFunction ? functions : others).push(declarator.id.name);
-      }
-    }
-  }
-  return { functions, others };
 }
 
 function editDistance(a: string, b: string): number {

@@ -10,12 +10,16 @@ import { languageOf, parseSource } from '../program/parse.js';
 import { walkProgram } from '../program/program.js';
 import type { Granularity } from '../program/cfg.js';
 import { createProbeWriter, wrapSuspension, type ProbeNames } from './probes.js';
+import { moduleFacts, programModuleConfig } from './modules.js';
+import type { ProgramModuleConfig } from '../sandbox/guest/program-module.js';
 
 /** Runnable JavaScript plus the map back to the user's source (line/column of errors). */
 export interface CompiledProgram {
   code: string;
   map: EncodedSourceMap;
   filename: string;
+  /** The program as a module, for tests that import it. */
+  module?: ProgramModuleConfig;
 }
 
 export interface InstrumentedProgram extends CompiledProgram {
@@ -47,13 +51,15 @@ export const MAX_PROBE_CHARS = 48 * 1024 * 1024;
 export function compileProgram(code: string, options: CompileOptions = {}): CompiledProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
-  return emit(ast, code, filename);
+  const module = programModuleConfig(ast, moduleFacts(code, filename), filename);
+  return { ...emit(ast, code, filename), module };
 }
 
 /** The program with probes that record every block visit and the variables it can see. */
 export function instrumentProgram(code: string, options: InstrumentOptions = {}): InstrumentedProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
+  const module = programModuleConfig(ast, moduleFacts(code, filename), filename);
   const names = options.names ?? freshNames();
   const vars: string[][] = [];
   let probeChars = 0;
@@ -70,7 +76,7 @@ export function instrumentProgram(code: string, options: InstrumentOptions = {})
   const { model } = walkProgram(ast, filename, writer, options.granularity);
   wrapSuspensions(ast.program, names);
   for (let i = 0; i < model.blocks.length; i++) vars[i] ??= [];
-  return { ...emit(ast, code, filename), model, names, vars };
+  return { ...emit(ast, code, filename), module, model, names, vars };
 }
 
 export function freshNames(): ProbeNames {

@@ -14,7 +14,7 @@ export function languageOf(filename: string | undefined): SourceLanguage {
   return 'js';
 }
 
-function pluginsFor(language: SourceLanguage): ParserPlugin[] {
+export function pluginsFor(language: SourceLanguage): ParserPlugin[] {
   switch (language) {
     case 'ts':
       return ['typescript'];
@@ -133,7 +133,7 @@ export function stripModuleSyntax(code: string, options: { filename?: string } =
   return out + code.slice(at);
 }
 
-/** `import x, { a, b as c } from 'm'` as `const x = require('m'), { a, b: c } = x;` (type-only imports vanish). */
+/** `import x, { a, b as c } from 'm'` as `const x = require('m', "default", "x"), { a, b: c } = require('m');` (type-only imports vanish). */
 function requireFor(node: ImportDeclaration, code: string): string {
   const lines = code.slice(node.start ?? 0, node.end ?? 0).replace(/[^\n]/g, '');
   if (node.importKind === 'type' || node.importKind === 'typeof') return lines;
@@ -141,7 +141,9 @@ function requireFor(node: ImportDeclaration, code: string): string {
   const specifiers = node.specifiers.filter((s) => !(s.type === 'ImportSpecifier' && (s.importKind === 'type' || s.importKind === 'typeof')));
   if (node.specifiers.length === 0) return `require(${source});${lines}`;
   if (specifiers.length === 0) return lines;
-  const whole = specifiers.find((s) => s.type !== 'ImportSpecifier');
+  // A default import asks for the default export (the extra arguments tell the sandbox's require so).
+  const byDefault = specifiers.find((s) => s.type === 'ImportDefaultSpecifier');
+  const namespace = specifiers.find((s) => s.type === 'ImportNamespaceSpecifier');
   const named = specifiers.filter((s): s is ImportSpecifier => s.type === 'ImportSpecifier');
   const pattern = named
     .map((s) => {
@@ -150,8 +152,9 @@ function requireFor(node: ImportDeclaration, code: string): string {
     })
     .join(', ');
   const declarations: string[] = [];
-  if (whole) declarations.push(`${whole.local.name} = require(${source})`);
-  if (named.length > 0) declarations.push(`{ ${pattern} } = ${whole ? whole.local.name : `require(${source})`}`);
+  if (byDefault) declarations.push(`${byDefault.local.name} = require(${source}, "default", ${JSON.stringify(byDefault.local.name)})`);
+  if (namespace) declarations.push(`${namespace.local.name} = require(${source})`);
+  if (named.length > 0) declarations.push(`{ ${pattern} } = ${namespace ? namespace.local.name : `require(${source})`}`);
   return `const ${declarations.join(', ')};${lines}`;
 }
 

@@ -1,5 +1,6 @@
 import { createAssert } from './guest/assert.js';
 import { createHarness, type HarnessConfig } from './guest/harness.js';
+import { createProgramModule, type ProgramModuleConfig } from './guest/program-module.js';
 import { createSeededRandom } from './guest/random.js';
 import { createRenderer } from './guest/render.js';
 import { createTracer, type TracerConfig } from './guest/tracer.js';
@@ -15,6 +16,8 @@ export interface BootstrapConfig {
   harness: HarnessConfig;
   /** Seed of Math.random, so that a traced run repeats the plain run exactly. */
   seed: number;
+  /** What tests that import the program get (see guest/program-module.ts). */
+  programModule?: ProgramModuleConfig;
 }
 
 /** Host commands of the control function the bootstrap returns (see sandbox.ts). */
@@ -156,7 +159,13 @@ export function bootstrapSource(): string {
     }
   };
 
-  const harness = (${createHarness.toString()})({ render, isProxy, assert, issued, readStack }, config.harness);
+  // The program's CommonJS module object (a global, as in Node) and the program seen as a module.
+  const moduleObject = { exports: {} };
+  const globalEval = eval;
+  const programModule = config.programModule
+    ? (${createProgramModule.toString()})(config.programModule, moduleObject, globalEval)
+    : undefined;
+  const harness = (${createHarness.toString()})({ render, isProxy, assert, issued, readStack, programModule }, config.harness);
   const tracer = config.tracerName ? freeze((${createTracer.toString()})(config.tracer, render, checkpoint)) : null;
 
   // ---- Function.prototype.toString ---------------------------------------------------------
@@ -232,7 +241,6 @@ export function bootstrapSource(): string {
   for (let i = 0; i < consoleKeys.length; i++) looksNative(globalConsole[consoleKeys[i]]);
   defineGlobal('console', globalConsole);
   defineGlobal('require', harness.require);
-  const moduleObject = { exports: {} };
   defineGlobal('module', moduleObject);
   defineGlobal('exports', moduleObject.exports);
   defineGlobal('global', globalThis);

@@ -101,7 +101,7 @@ class Box { constructor(v) { this.v = v; } double() { this.v *= 2; return this.v
   });
 
   it('reports a missing module clearly', async () => {
-    const trace = await traceTest({ code: "const md5 = require('js-md5');\nfunction f() { return md5('') }", test: 'f()', sandbox });
+    const trace = await traceTest({ code: "function f() {\n  const md5 = require('js-md5');\n  return md5('');\n}", test: 'f()', sandbox });
     expect(trace.outcome).toMatchObject({ kind: 'error', message: expect.stringContaining("module not available in the sandbox: 'js-md5'") });
   });
 
