@@ -253,7 +253,10 @@ export function bootstrapSource(): string {
   if (tracer !== null) defineProperty(globalThis, config.tracerSlot, describe(tracer, false, false, true));
 
   return function control(command, a, b) {
-    if (command === 'start') return harness.start(a, b);
+    if (command === 'start') {
+      if (tracer !== null) tracer.caseStarts();
+      return harness.start(a, b);
+    }
     if (command === 'tick') return harness.tick();
     if (command === 'report') return harness.report();
     if (command === 'console') return harness.consoleLines();
