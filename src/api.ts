@@ -2,9 +2,10 @@ import { splitTests, type TestCase } from './cases/split.js';
 import { compileProgram, instrumentProgram } from './instrument/instrument.js';
 import { checkRequests, moduleFacts, namesProgram } from './instrument/modules.js';
 import type { Granularity } from './program/cfg.js';
-import { topLevelBindings } from './program/bindings.js';
+import type { TopLevelBinding } from './program/bindings.js';
+import type { ProgramModel } from './program/model.js';
 import { InputError } from './errors.js';
-import { assertRunnable, parseSource } from './program/parse.js';
+import { assertRunnable } from './program/parse.js';
 import { assembleTrace } from './sandbox/assemble.js';
 import { resolveLimits, type LimitsInput } from './sandbox/limits.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -45,6 +46,8 @@ export interface TestRun {
   cases: CaseResult[];
   passed: number;
   failed: number;
+  /** Of a traced run: the model of the program as instrumented (its block ids name the trace's steps). */
+  model?: ProgramModel;
 }
 
 /** Runs every test case separately against the program, each in a fresh sandbox context. */
@@ -57,7 +60,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
     ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
     : undefined;
   const program = instrumented ?? compileProgram(options.code, { filename: options.filename });
-  if (options.entryPoint !== undefined) checkEntryPoint(options.code, options.filename, options.entryPoint);
+  if (options.entryPoint !== undefined) checkEntryPoint(program.topLevel ?? [], options.filename, options.entryPoint);
   const sandbox = options.sandbox ?? new Sandbox();
   const results: CaseResult[] = [];
   try {
@@ -65,14 +68,20 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
       const run = await sandbox.run(program, testCase, limits);
       const { outcome, console, durationMs, executionMs } = run;
       const result: CaseResult = { case: testCase, outcome, console, durationMs, executionMs };
-      if (instrumented) result.trace = assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars);
+      if (instrumented) result.trace = withModel(assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars), instrumented.model);
       results.push(result);
     }
   } finally {
     if (!options.sandbox) sandbox.dispose();
   }
   const passed = results.filter((r) => r.outcome.kind === 'pass').length;
-  return { cases: results, passed, failed: results.length - passed };
+  return { cases: results, passed, failed: results.length - passed, ...(instrumented ? { model: instrumented.model } : {}) };
+}
+
+/** The model rides along with the trace without being part of its JSON (see Trace.model). */
+function withModel(trace: Trace, model: ProgramModel): Trace {
+  Object.defineProperty(trace, 'model', { value: model, enumerable: false, writable: false, configurable: true });
+  return trace;
 }
 
 export interface TraceTestOptions {
@@ -118,8 +127,7 @@ function checkImports(code: string, filename: string | undefined, tests: string 
 }
 
 /** The program must define `name` at top level (a function, class or variable). */
-function checkEntryPoint(code: string, filename: string | undefined, name: string): void {
-  const bindings = topLevelBindings(parseSource(code, { filename }));
+function checkEntryPoint(bindings: TopLevelBinding[], filename: string | undefined, name: string): void {
   if (bindings.some((binding) => binding.name === name)) return;
   const functions = bindings.filter((binding) => binding.kind === 'function').map((binding) => binding.name);
   const close = bindings.map((b) => b.name).find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);

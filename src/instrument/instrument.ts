@@ -7,10 +7,12 @@ import { InputError } from '../errors.js';
 import { generate } from '../program/babel.js';
 import type { ProgramModel } from '../program/model.js';
 import { languageOf, parseSource } from '../program/parse.js';
-import { walkProgram } from '../program/program.js';
+import { rememberModel, walkProgram } from '../program/program.js';
+import { LruCache, MAX_CACHED_SOURCE_CHARS, sourceKey } from '../program/lru.js';
 import type { Granularity } from '../program/cfg.js';
 import { createProbeWriter, wrapSuspension, type ProbeNames } from './probes.js';
 import { moduleFacts, programModuleConfig } from './modules.js';
+import { topLevelBindings, type TopLevelBinding } from '../program/bindings.js';
 import type { ProgramModuleConfig } from '../sandbox/guest/program-module.js';
 
 /** Runnable JavaScript plus the map back to the user's source (line/column of errors). */
@@ -20,6 +22,8 @@ export interface CompiledProgram {
   filename: string;
   /** The program as a module, for tests that import it. */
   module?: ProgramModuleConfig;
+  /** The program's top-level bindings (for entry-point checks, without parsing again). */
+  topLevel?: TopLevelBinding[];
 }
 
 export interface InstrumentedProgram extends CompiledProgram {
@@ -52,14 +56,32 @@ export function compileProgram(code: string, options: CompileOptions = {}): Comp
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
   const module = programModuleConfig(ast, moduleFacts(code, filename), filename);
-  return { ...emit(ast, code, filename), module };
+  return { ...emit(ast, code, filename), module, topLevel: topLevelBindings(ast) };
 }
 
-/** The program with probes that record every block visit and the variables it can see. */
+const instrumented = new LruCache<InstrumentedProgram>(16);
+
+/**
+ * The program with probes that record every block visit and the variables it can see. The
+ * same text (with the same options) gives the same object again, from a cache: the sandbox then
+ * also reuses the script it compiled from it.
+ */
 export function instrumentProgram(code: string, options: InstrumentOptions = {}): InstrumentedProgram {
+  if (options.names) return instrumentAnew(code, options);
+  const key = sourceKey(code, options.filename, options.granularity ?? 'block');
+  const cached = instrumented.get(key);
+  if (cached) return cached;
+  const program = instrumentAnew(code, options);
+  if (code.length <= MAX_CACHED_SOURCE_CHARS) instrumented.set(key, program);
+  rememberModel(code, { filename: options.filename ?? DEFAULT_FILENAME, granularity: options.granularity }, program.model);
+  return program;
+}
+
+function instrumentAnew(code: string, options: InstrumentOptions): InstrumentedProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
   const module = programModuleConfig(ast, moduleFacts(code, filename), filename);
+  const topLevel = topLevelBindings(ast);
   const names = options.names ?? freshNames();
   const vars: string[][] = [];
   let probeChars = 0;
@@ -76,7 +98,7 @@ export function instrumentProgram(code: string, options: InstrumentOptions = {})
   const { model } = walkProgram(ast, filename, writer, options.granularity);
   wrapSuspensions(ast.program, names);
   for (let i = 0; i < model.blocks.length; i++) vars[i] ??= [];
-  return { ...emit(ast, code, filename), module, model, names, vars };
+  return { ...emit(ast, code, filename), module, topLevel, model, names, vars };
 }
 
 export function freshNames(): ProbeNames {

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors.js';
+import type { ProgramModel } from '../program/model.js';
 
 /** One block visit: the variables as they were when the block finished (or was left). */
 export interface TraceEvent {
@@ -39,6 +40,11 @@ export interface Trace {
   returnValue?: string;
   /** How many of totalEvents ran while the program loaded (events marked phase 'load'). */
   loadEvents?: number;
+  /**
+   * The model of the program as traced (its block ids name the steps), so nothing downstream
+   * parses the text again. A non-enumerable property: it is not part of the trace's JSON.
+   */
+  readonly model?: ProgramModel;
 }
 
 /**

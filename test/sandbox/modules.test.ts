@@ -99,3 +99,12 @@ describe('the CLI with tests that import the program', () => {
     expect(stdout).toMatch(/maxOf#3 branch {2}line 5 {2}→ false/);
   });
 });
+
+describe('the model travels with the run', () => {
+  it('is on a traced TestRun and its traces, and not in a trace JSON', async () => {
+    const run = await runTests({ code: MAX_OF, filename: 'loop.js', tests: 'assert.equal(maxOf([2, 1]), 2);', trace: true, sandbox });
+    expect(run.model?.functions.map((f) => f.name)).toEqual(['(top)', 'maxOf']);
+    expect(run.cases[0]!.trace!.model).toBe(run.model);
+    expect(JSON.stringify(run.cases[0]!.trace)).not.toContain('"functions"');
+  });
+});
