@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
+import { benchStartup } from './startup.js';
 import { benchTracing } from './tracing.js';
 import { benchInstrument } from './instrument.js';
 
@@ -17,3 +18,4 @@ if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
 if (!only || only === 'instrument') await benchInstrument();
+if (!only || only === 'startup') benchStartup();
