@@ -9,6 +9,7 @@ import { benchPromptTokens } from './prompts.js';
 import { benchStartup } from './startup.js';
 import { benchTestShapes } from './test-shapes.js';
 import { benchTracing } from './tracing.js';
+import { benchInstrument } from './instrument.js';
 
 const data = fileURLToPath(new URL('../data/humanevalpack-js.jsonl', import.meta.url));
 if (!existsSync(data)) {
@@ -19,6 +20,7 @@ const only = process.argv[2];
 if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
+if (!only || only === 'instrument') await benchInstrument();
 if (!only || only === 'startup') benchStartup();
 if (!only || only === 'test-shapes') await benchTestShapes();
 if (!only || only === 'batch') await benchBatch(data);

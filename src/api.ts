@@ -1,9 +1,11 @@
 import { splitTests, type TestCase } from './cases/split.js';
 import { compileProgram, instrumentProgram } from './instrument/instrument.js';
+import { checkRequests, moduleFacts, namesProgram } from './instrument/modules.js';
 import type { Granularity } from './program/cfg.js';
-import type { Statement } from '@babel/types';
+import type { TopLevelBinding } from './program/bindings.js';
+import type { ProgramModel } from './program/model.js';
 import { InputError } from './errors.js';
-import { assertRunnable, parseSource } from './program/parse.js';
+import { assertRunnable } from './program/parse.js';
 import { assembleTrace } from './sandbox/assemble.js';
 import { resolveLimits, type LimitsInput } from './sandbox/limits.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -44,6 +46,8 @@ export interface TestRun {
   cases: CaseResult[];
   passed: number;
   failed: number;
+  /** Of a traced run: the model of the program as instrumented (its block ids name the trace's steps). */
+  model?: ProgramModel;
 }
 
 /** Runs every test case separately against the program, each in a fresh sandbox context. */
@@ -51,11 +55,12 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   const limits = resolveLimits(options.limits);
   const cases = toCases(options.tests, options.testsFilename);
   assertRunnable(options.code, options.filename);
+  checkImports(options.code, options.filename, options.tests, options.testsFilename);
   const instrumented = options.trace
     ? instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity })
     : undefined;
   const program = instrumented ?? compileProgram(options.code, { filename: options.filename });
-  if (options.entryPoint !== undefined) checkEntryPoint(options.code, options.filename, options.entryPoint);
+  if (options.entryPoint !== undefined) checkEntryPoint(program.topLevel ?? [], options.filename, options.entryPoint);
   const sandbox = options.sandbox ?? new Sandbox();
   const results: CaseResult[] = [];
   try {
@@ -64,14 +69,20 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
       const run = runs[i]!;
       const { outcome, console, durationMs, executionMs } = run;
       const result: CaseResult = { case: testCase, outcome, console, durationMs, executionMs };
-      if (instrumented) result.trace = assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars);
+      if (instrumented) result.trace = withModel(assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars), instrumented.model);
       results.push(result);
     }
   } finally {
     if (!options.sandbox) sandbox.dispose();
   }
   const passed = results.filter((r) => r.outcome.kind === 'pass').length;
-  return { cases: results, passed, failed: results.length - passed };
+  return { cases: results, passed, failed: results.length - passed, ...(instrumented ? { model: instrumented.model } : {}) };
+}
+
+/** The model rides along with the trace without being part of its JSON (see Trace.model). */
+function withModel(trace: Trace, model: ProgramModel): Trace {
+  Object.defineProperty(trace, 'model', { value: model, enumerable: false, writable: false, configurable: true });
+  return trace;
 }
 
 export interface TraceTestOptions {
@@ -108,34 +119,27 @@ function toCases(tests: string | TestCase[], filename: string | undefined): Test
   return typeof tests === 'string' ? splitTests(tests, { filename: filename ?? 'tests.js' }) : tests;
 }
 
+/**
+ * Before anything runs: the program may import only the modules the sandbox provides; a test
+ * script may import those and the program itself.
+ */
+function checkImports(code: string, filename: string | undefined, tests: string | TestCase[], testsFilename: string | undefined): void {
+  const programFile = filename ?? 'program.js';
+  checkRequests(moduleFacts(code, filename), programFile, 'the program', () => false);
+  if (typeof tests !== 'string') return;
+  const testsFile = testsFilename ?? 'tests.js';
+  checkRequests(moduleFacts(tests, testsFile), testsFile, 'the test', (source) => namesProgram(source, testsFilename, programFile));
+}
+
 /** The program must define `name` at top level (a function, class or variable). */
-function checkEntryPoint(code: string, filename: string | undefined, name: string): void {
-  const { functions, others } = topLevelNames(parseSource(code, { filename }).program.body);
-  if (functions.includes(name) || others.includes(name)) return;
-  const known = [...functions, ...others];
-  const close = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);
+function checkEntryPoint(bindings: TopLevelBinding[], filename: string | undefined, name: string): void {
+  if (bindings.some((binding) => binding.name === name)) return;
+  const functions = bindings.filter((binding) => binding.kind === 'function').map((binding) => binding.name);
+  const close = bindings.map((b) => b.name).find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);
   const defined = functions.length > 0 ? `the functions it defines are: ${functions.join(', ')}` : 'it defines no top-level functions';
   throw new InputError(
     `${filename ?? 'the program'}: the entry point '${name}' is not defined; ${defined}${close ? ` (did you mean '${close}'?)` : ''}.`,
   );
-}
-
-function topLevelNames(body: Statement[]): { functions: string[]; others: string[] } {
-  const functions: string[] = [];
-  const others: string[] = [];
-  for (const statement of body) {
-    if (statement.type === 'FunctionDeclaration' && statement.id) functions.push(statement.id.name);
-    else if (statement.type === 'ClassDeclaration' && statement.id) others.push(statement.id.name);
-    else if (statement.type === 'VariableDeclaration') {
-      for (const declarator of statement.declarations) {
-        if (declarator.id.type !== 'Identifier') continue;
-        const init = declarator.init?.type;
-        const isFunction = init === 'FunctionExpression' || init === 'ArrowFunctionExpression';
-        (isFunction ? functions : others).push(declarator.id.name);
-      }
-    }
-  }
-  return { functions, others };
 }
 
 function editDistance(a: string, b: string): number {

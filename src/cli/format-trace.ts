@@ -1,7 +1,7 @@
 import { formatLoc } from '../errors.js';
 import type { Block } from '../program/model.js';
 import type { CaseResult } from '../api.js';
-import { describeOutcome, type Trace, type TraceEvent } from '../sandbox/trace.js';
+import { caseSteps, describeOutcome, type Trace, type TraceEvent } from '../sandbox/trace.js';
 import type { Style } from './style.js';
 import { collapseRepeats, type TraceItem } from './collapse.js';
 
@@ -34,8 +34,10 @@ export interface TraceView {
 
 /** The terminal's block-by-block story of one run: each step's block, its code and the variables after it. */
 export function formatTraceForTerminal(view: TraceView, style: Style): string[] {
-  const { trace } = view;
+  const trace = caseSteps(view.trace);
   const lines = [style.bold(`Trace of case ${view.caseNumber}: ${oneLine(view.title ?? trace.test)}`), `  ${outcomeLine(trace, style)}`, ''];
+  const loading = view.trace.totalEvents - trace.totalEvents;
+  if (loading > 0) lines.push(style.dim(`  (${loading} step${loading === 1 ? '' : 's'} of loading the program not shown; the trace starts at the test's own code)`), '');
   const blocks = new Map(view.blocks.map((b) => [b.id, b]));
   const sourceLines = view.source.split('\n');
   const gapAt = trace.truncated ? trace.droppedAt : trace.events.length;

@@ -29,9 +29,9 @@ export const runTrace: CommandRun = async ({ values, positionals }, io) => {
   SandboxProcess.prewarm();
   const [{ runTests }, { parseProgram }] = await Promise.all([import('../api.js'), import('../program/program.js')]);
   const code = await readInput(io, args.file, 'program');
-  const model = parseProgram(code, { filename: args.file });
   const cases = await collectTestCases(io, args.testsFile, args.inlineTests, true);
   const run = await runTests({ code, filename: args.file, tests: cases, trace: true, limits: args.limits, entryPoint: args.entryPoint });
+  const model = run.model ?? parseProgram(code, { filename: args.file });
   const chosen = chooseCase(run, args.caseNumber);
   if (args.json) io.stdout(`${JSON.stringify(jsonReport(args, model, run, chosen), null, 2)}\n`);
   else printReport(io, args, code, model, run, chosen);

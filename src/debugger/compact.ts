@@ -1,5 +1,5 @@
 import type { Block } from '../program/model.js';
-import type { Trace } from '../sandbox/trace.js';
+import { caseSteps, type Trace } from '../sandbox/trace.js';
 import { dropOrder, fitBudget } from './compact/budget.js';
 import { functionLayout } from './compact/calls.js';
 import { outline } from './compact/outline.js';
@@ -51,7 +51,9 @@ export interface CompactTrace {
  * The steps: lay the trace out as units (steps or calls), collapse repeated loop bodies into summaries,
  * drop the least useful items until the text fits, then render it and list what it asks verdicts on.
  */
-export function compactTrace(input: CompactTraceInput): CompactTrace {
+export function compactTrace(whole: CompactTraceInput): CompactTrace {
+  // The model judges the test's own run; steps of loading the program stay out (see caseSteps).
+  const input = { ...whole, trace: caseSteps(whole.trace) };
   const count = input.countTokens ?? countWithTokenizer;
   const layout = layoutFor(input);
   if (layout.units.length === 0) return emptyTrace(input.trace, count);

@@ -1,6 +1,7 @@
 import type * as t from '@babel/types';
 import { ParseError } from '../errors.js';
 import { languageOf, parseSource } from '../program/parse.js';
+import { topLevelBindings } from '../program/bindings.js';
 
 export interface ExtractOptions {
   /** Decides the dialect the code must parse as (JavaScript unless it ends in .ts/.tsx). */
@@ -78,29 +79,7 @@ function parsesAs(code: string, filename: string): boolean {
 
 /** A function declaration, `const/let/var name = function|arrow`, or a class, at the program's top level. */
 function definesAtTopLevel(ast: t.File, name: string): boolean {
-  return ast.program.body.some((statement) => {
-    if (statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') return statement.id?.name === name;
-    if (statement.type !== 'VariableDeclaration') return false;
-    return statement.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === name && isFunctionValue(d.init));
-  });
-}
-
-function isFunctionValue(node: t.Expression | null | undefined): boolean {
-  if (!node) return false;
-  switch (node.type) {
-    case 'FunctionExpression':
-    case 'ArrowFunctionExpression':
-    case 'ClassExpression':
-      return true;
-    // `const f = ((x) => …) as Fn` and friends: look through the type wrapper.
-    case 'TSAsExpression':
-    case 'TSSatisfiesExpression':
-    case 'TSNonNullExpression':
-    case 'ParenthesizedExpression':
-      return isFunctionValue(node.expression);
-    default:
-      return false;
-  }
+  return topLevelBindings(ast).some((binding) => binding.name === name && binding.kind !== 'variable');
 }
 
 function mentions(code: string, name: string): boolean {

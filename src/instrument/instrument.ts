@@ -4,18 +4,27 @@ import type * as BabelCore from '@babel/core';
 import type { PluginItem } from '@babel/core';
 import * as t from '@babel/types';
 import type { EncodedSourceMap } from '@jridgewell/trace-mapping';
+import { InputError } from '../errors.js';
 import { generate } from '../program/babel.js';
 import type { ProgramModel } from '../program/model.js';
 import { languageOf, parseSource } from '../program/parse.js';
-import { walkProgram } from '../program/program.js';
+import { rememberModel, walkProgram } from '../program/program.js';
+import { LruCache, MAX_CACHED_SOURCE_CHARS, sourceKey } from '../program/lru.js';
 import type { Granularity } from '../program/cfg.js';
 import { createProbeWriter, wrapSuspension, type ProbeNames } from './probes.js';
+import { moduleFacts, programModuleConfig } from './modules.js';
+import { topLevelBindings, type TopLevelBinding } from '../program/bindings.js';
+import type { ProgramModuleConfig } from '../sandbox/guest/program-module.js';
 
 /** Runnable JavaScript plus the map back to the user's source (line/column of errors). */
 export interface CompiledProgram {
   code: string;
   map: EncodedSourceMap;
   filename: string;
+  /** The program as a module, for tests that import it. */
+  module?: ProgramModuleConfig;
+  /** The program's top-level bindings (for entry-point checks, without parsing again). */
+  topLevel?: TopLevelBinding[];
 }
 
 export interface InstrumentedProgram extends CompiledProgram {
@@ -36,26 +45,61 @@ export interface InstrumentOptions extends CompileOptions {
 
 const DEFAULT_FILENAME = 'program.js';
 
+/**
+ * Bound on what the probes may add (characters of variable names they read, a rough measure of
+ * instrumented size). Probes are capped per step (see MAX_VARS_PER_STEP), so only a hostile
+ * shape (a vast number of tiny blocks each using many names) can reach it.
+ */
+export const MAX_PROBE_CHARS = 48 * 1024 * 1024;
+
 /** The program as it would run without ldb: TypeScript types stripped, nothing added. */
 export function compileProgram(code: string, options: CompileOptions = {}): CompiledProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
-  return emit(ast, code, filename);
+  const module = programModuleConfig(ast, moduleFacts(code, filename), filename);
+  return { ...emit(ast, code, filename), module, topLevel: topLevelBindings(ast) };
 }
 
-/** The program with probes that record every block visit and the variables it can see. */
+const instrumented = new LruCache<InstrumentedProgram>(16);
+
+/**
+ * The program with probes that record every block visit and the variables it can see. The
+ * same text (with the same options) gives the same object again, from a cache: the sandbox then
+ * also reuses the script it compiled from it.
+ */
 export function instrumentProgram(code: string, options: InstrumentOptions = {}): InstrumentedProgram {
+  if (options.names) return instrumentAnew(code, options);
+  const key = sourceKey(code, options.filename, options.granularity ?? 'block');
+  const cached = instrumented.get(key);
+  if (cached) return cached;
+  const program = instrumentAnew(code, options);
+  if (code.length <= MAX_CACHED_SOURCE_CHARS) instrumented.set(key, program);
+  rememberModel(code, { filename: options.filename ?? DEFAULT_FILENAME, granularity: options.granularity }, program.model);
+  return program;
+}
+
+function instrumentAnew(code: string, options: InstrumentOptions): InstrumentedProgram {
   const filename = options.filename ?? DEFAULT_FILENAME;
   const ast = parseSource(code, { filename });
+  const module = programModuleConfig(ast, moduleFacts(code, filename), filename);
+  const topLevel = topLevelBindings(ast);
   const names = options.names ?? freshNames();
   const vars: string[][] = [];
+  let probeChars = 0;
   const writer = createProbeWriter(names, (site) => {
     vars[site.index] = site.vars;
+    for (const name of site.vars) probeChars += name.length + names.frame.length + 20;
+    if (probeChars > MAX_PROBE_CHARS) {
+      throw new InputError(
+        `${filename}: instrumenting this program would add more than ${MAX_PROBE_CHARS / (1024 * 1024)} MB of probes ` +
+          `(${site.index + 1} blocks so far); split the program or trace a smaller part of it.`,
+      );
+    }
   });
   const { model } = walkProgram(ast, filename, writer, options.granularity);
   wrapSuspensions(ast.program, names);
   for (let i = 0; i < model.blocks.length; i++) vars[i] ??= [];
-  return { ...emit(ast, code, filename), model, names, vars };
+  return { ...emit(ast, code, filename), module, topLevel, model, names, vars };
 }
 
 export function freshNames(): ProbeNames {

@@ -29,6 +29,8 @@ export interface ProbeWriter {
 interface OpenBlock {
   block: Block;
   startAt: number;
+  /** Source offset of the block's first statement. */
+  from: number;
   last: t.Statement;
 }
 
@@ -80,7 +82,7 @@ export class FunctionWalker {
     }
     const body = node.body;
     const entry = this.newBlock('entry', rangeBetween(node.loc?.start, body.loc?.start));
-    const entrySite = this.site(entry, this.scopes.scopeOf(node), body.start ?? 0);
+    const entrySite = this.site(entry, this.scopes.scopeOf(node), body.start ?? 0, node.start ?? 0);
     const list = body.type === 'BlockStatement' ? body.body : [expressionReturn(body)];
     const walked = this.walkList(list, [entry]);
     this.connect([...walked.exits, ...this.toExit], this.newBlock('exit', rangeBetween(node.loc?.end, node.loc?.end)));
@@ -96,7 +98,7 @@ export class FunctionWalker {
     let pending = preds;
     for (const statement of statements) {
       if (isStraight(statement)) {
-        open ??= { block: this.openBlock('block', statement, pending), startAt: out.length, last: statement };
+        open ??= { block: this.openBlock('block', statement, pending), startAt: out.length, from: statement.start ?? 0, last: statement };
         pending = [];
         extend(open.block, statement);
         open.last = statement;
@@ -107,7 +109,7 @@ export class FunctionWalker {
           open = undefined;
         }
       } else if (isJump(statement)) {
-        open ??= { block: this.openBlock('block', statement, pending), startAt: out.length, last: statement };
+        open ??= { block: this.openBlock('block', statement, pending), startAt: out.length, from: statement.start ?? 0, last: statement };
         extend(open.block, statement);
         this.closeWithJump(open, statement, out);
         open = undefined;
@@ -240,7 +242,7 @@ export class FunctionWalker {
     const head = this.newBlock('loop', rangeBetween(statement.loc?.start, headEnd));
     this.connect(preds, head);
     const offset = statement.type === 'ForStatement' ? (statement.body.start ?? 0) : (statement.test.end ?? 0);
-    const site = this.site(head, this.scopes.scopeOf(statement), offset);
+    const site = this.site(head, this.scopes.scopeOf(statement), offset, statement.start ?? 0);
     const target = this.pushTarget('loop', labels);
     const body = this.walkList(listOf(statement.body), [head]);
     this.targets.pop();
@@ -261,7 +263,7 @@ export class FunctionWalker {
     this.connect([...body.exits, ...target.continues], head);
     this.connect([head], this.table.blocks[firstBodyBlock] ?? head);
     if (this.writer) {
-      const site = this.site(head, this.scopes.scopeOf(statement), statement.test.end ?? 0);
+      const site = this.site(head, this.scopes.scopeOf(statement), statement.test.end ?? 0, statement.test.start ?? 0);
       statement.test = this.writer.test(site, statement.test, false);
       statement.body = t.blockStatement(body.out);
     }
@@ -272,7 +274,7 @@ export class FunctionWalker {
     const head = this.newBlock('loop', rangeBetween(statement.loc?.start, statement.body.loc?.start));
     this.connect(preds, head);
     const bodyScope = this.scopes.scopeOf(statement.body) ?? this.scopes.scopeOf(statement);
-    const site = this.site(head, bodyScope, statement.body.start ?? 0);
+    const site = this.site(head, bodyScope, statement.body.start ?? 0, statement.start ?? 0);
     const target = this.pushTarget('loop', labels);
     const body = this.walkList(listOf(statement.body), [head]);
     this.targets.pop();
@@ -313,14 +315,14 @@ export class FunctionWalker {
     if (!lead) block.loc = rangeBetween(statement.loc?.start, test.loc?.end);
     else block.loc.end = toPosition(test.loc?.end, block.loc.end);
     if (!this.writer) return { block, test };
-    const site = this.site(block, this.scopes.enclosingScopeOf(statement), test.end ?? 0);
+    const site = this.site(block, this.scopes.enclosingScopeOf(statement), test.end ?? 0, lead?.from ?? statement.start ?? 0);
     if (lead) out.splice(lead.startAt, 0, this.writer.start(site));
     return { block, test: this.writer.test(site, test, lead !== undefined) };
   }
 
   private closeFallingThrough(open: OpenBlock, out: t.Statement[]): void {
     if (!this.writer) return;
-    const site = this.site(open.block, this.scopes.enclosingScopeOf(open.last), open.last.end ?? 0);
+    const site = this.site(open.block, this.scopes.enclosingScopeOf(open.last), open.last.end ?? 0, open.from);
     out.splice(open.startAt, 0, this.writer.start(site));
     out.push(this.writer.end());
   }
@@ -332,7 +334,7 @@ export class FunctionWalker {
       out.push(jump);
       return;
     }
-    const site = this.site(open.block, this.scopes.enclosingScopeOf(jump), jump.start ?? 0);
+    const site = this.site(open.block, this.scopes.enclosingScopeOf(jump), jump.start ?? 0, open.from, jump.end ?? 0);
     out.splice(open.startAt, 0, this.writer.start(site));
     if (jump.type === 'ReturnStatement') jump.argument = this.writer.returned(jump.argument);
     else if (jump.type === 'ThrowStatement') jump.argument = this.writer.thrown(jump.argument);
@@ -372,9 +374,10 @@ export class FunctionWalker {
     for (const block of from) this.table.addEdge(block, to);
   }
 
-  private site(block: Block, scope: Scope | undefined, offset: number): Site {
+  /** `offset`: where the probe reads; `from`..`to`: the block's source, whose names come first. */
+  private site(block: Block, scope: Scope | undefined, offset: number, from: number, to = offset): Site {
     const where = scope ?? this.scopes.scopeOf(this.fn.node);
-    const vars = where ? this.scopes.visibleVariables(where, offset, this.fn.node) : [];
+    const vars = where ? this.scopes.visibleVariables(where, offset, this.fn.node, [from, to]) : [];
     return { block, index: this.table.indexOf(block), vars: this.fn.showThis ? ['this', ...vars] : vars };
   }
 }

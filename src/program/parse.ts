@@ -24,7 +24,7 @@ export function languageOf(filename: string | undefined): SourceLanguage {
   return 'js';
 }
 
-function pluginsFor(language: SourceLanguage): ParserPlugin[] {
+export function pluginsFor(language: SourceLanguage): ParserPlugin[] {
   switch (language) {
     case 'ts':
       return ['typescript'];
@@ -143,7 +143,7 @@ export function stripModuleSyntax(code: string, options: { filename?: string } =
   return out + code.slice(at);
 }
 
-/** `import x, { a, b as c } from 'm'` as `const x = require('m'), { a, b: c } = x;` (type-only imports vanish). */
+/** `import x, { a, b as c } from 'm'` as `const x = require('m', "default", "x"), { a, b: c } = require('m');` (type-only imports vanish). */
 function requireFor(node: ImportDeclaration, code: string): string {
   const lines = code.slice(node.start ?? 0, node.end ?? 0).replace(/[^\n]/g, '');
   if (node.importKind === 'type' || node.importKind === 'typeof') return lines;
@@ -151,7 +151,9 @@ function requireFor(node: ImportDeclaration, code: string): string {
   const specifiers = node.specifiers.filter((s) => !(s.type === 'ImportSpecifier' && (s.importKind === 'type' || s.importKind === 'typeof')));
   if (node.specifiers.length === 0) return `require(${source});${lines}`;
   if (specifiers.length === 0) return lines;
-  const whole = specifiers.find((s) => s.type !== 'ImportSpecifier');
+  // A default import asks for the default export (the extra arguments tell the sandbox's require so).
+  const byDefault = specifiers.find((s) => s.type === 'ImportDefaultSpecifier');
+  const namespace = specifiers.find((s) => s.type === 'ImportNamespaceSpecifier');
   const named = specifiers.filter((s): s is ImportSpecifier => s.type === 'ImportSpecifier');
   const pattern = named
     .map((s) => {
@@ -160,8 +162,9 @@ function requireFor(node: ImportDeclaration, code: string): string {
     })
     .join(', ');
   const declarations: string[] = [];
-  if (whole) declarations.push(`${whole.local.name} = require(${source})`);
-  if (named.length > 0) declarations.push(`{ ${pattern} } = ${whole ? whole.local.name : `require(${source})`}`);
+  if (byDefault) declarations.push(`${byDefault.local.name} = require(${source}, "default", ${JSON.stringify(byDefault.local.name)})`);
+  if (namespace) declarations.push(`${namespace.local.name} = require(${source})`);
+  if (named.length > 0) declarations.push(`{ ${pattern} } = ${namespace ? namespace.local.name : `require(${source})`}`);
   return `const ${declarations.join(', ')};${lines}`;
 }
 
@@ -207,9 +210,20 @@ export function frameAt(code: string, line: number, column: number): string {
   return codeFrameColumns(code, { start: { line, column: column + 1 } }, { highlightCode: false, linesAbove: 2, linesBelow: 1 });
 }
 
-/** Rejects inputs that are not program text at all, with a message that says so. */
+/**
+ * The largest source file ldb reads (characters). Instrumenting costs time and memory in
+ * proportion to the program; generated programs are far smaller than this, and a larger input
+ * is more likely a bundle or data than code to debug.
+ */
+export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
+
+/** Rejects inputs that are not program text at all, or too large, with a message that says so. */
 function checkText(code: string, filename: string | undefined): void {
   const name = filename ?? '<input>';
+  if (code.length > MAX_SOURCE_CHARS) {
+    const mb = (code.length / (1024 * 1024)).toFixed(1);
+    throw new InputError(`${name}: the file is ${mb} MB; ldb reads source files of up to 2 MB (${MAX_SOURCE_CHARS} characters).`);
+  }
   if (code.trim() === '') throw new InputError(`${name}: the file is empty; expected a JavaScript or TypeScript program.`);
   if (code.includes('\u0000') || looksBinary(code)) {
     throw new InputError(`${name}: the file looks binary (it contains bytes that are not text); expected JavaScript or TypeScript source text.`);

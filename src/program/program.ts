@@ -4,6 +4,7 @@ import { FunctionWalker, type Granularity, type ProbeWriter } from './cfg.js';
 import { BlockTable, TOP_LEVEL, type FunctionInfo, type ProgramModel, type Range } from './model.js';
 import { languageOf, parseSource } from './parse.js';
 import { ScopeIndex } from './scopes.js';
+import { LruCache, MAX_CACHED_SOURCE_CHARS, sourceKey } from './lru.js';
 
 export interface ParseProgramOptions {
   filename?: string;
@@ -11,10 +12,27 @@ export interface ParseProgramOptions {
   granularity?: Granularity;
 }
 
-/** Parses a program and describes its basic blocks: one CFG per function plus one for top-level code. */
+const models = new LruCache<ProgramModel>(32);
+
+/**
+ * Parses a program and describes its basic blocks: one CFG per function plus one for top-level
+ * code. Models are cached by source text (and options), and instrumenting a program fills the
+ * cache too, so asking again for the model of a program just traced parses nothing.
+ * The model returned may be shared: treat it as read-only.
+ */
 export function parseProgram(code: string, options: ParseProgramOptions = {}): ProgramModel {
+  const key = sourceKey(code, options.filename, options.granularity ?? 'block');
+  const cached = models.get(key);
+  if (cached) return cached;
   const ast = parseSource(code, { filename: options.filename });
-  return walkProgram(ast, options.filename, undefined, options.granularity).model;
+  const model = walkProgram(ast, options.filename, undefined, options.granularity).model;
+  if (code.length <= MAX_CACHED_SOURCE_CHARS) models.set(key, model);
+  return model;
+}
+
+/** Records the model made while instrumenting, so parseProgram need not parse the text again. */
+export function rememberModel(code: string, options: ParseProgramOptions, model: ProgramModel): void {
+  if (code.length <= MAX_CACHED_SOURCE_CHARS) models.set(sourceKey(code, options.filename, options.granularity ?? 'block'), model);
 }
 
 export interface WalkedProgram {

@@ -10,6 +10,14 @@ export function assembleTrace(run: CaseRun, testSource: string, blocks: Block[],
   const totalEvents = run.wire?.total ?? 0;
   const events = [...head, ...tail].map((event) => toTraceEvent(event, blocks, vars));
   const dropped = Math.max(0, totalEvents - events.length);
+  // Steps before the case started loaded the program; if the case never started, all did.
+  const caseFrom = run.wire?.caseFrom;
+  const loadEvents = caseFrom === undefined ? 0 : caseFrom < 0 ? totalEvents : Math.min(caseFrom, totalEvents);
+  events.forEach((event, i) => {
+    const number = i < head.length ? i : totalEvents - tail.length + (i - head.length);
+    if (number < loadEvents) event.phase = 'load';
+  });
+  const caseEvents = events.filter((event) => event.phase !== 'load');
   return {
     test: testSource,
     outcome: run.outcome,
@@ -19,7 +27,8 @@ export function assembleTrace(run: CaseRun, testSource: string, blocks: Block[],
     dropped,
     droppedAt: dropped > 0 ? head.length : events.length,
     console: run.console,
-    returnValue: lastReturnAtDepth(events, 1),
+    returnValue: lastReturnAtDepth(caseEvents, 1),
+    ...(loadEvents > 0 ? { loadEvents } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createAssert } from './guest/assert.js';
 import { createExpect } from './guest/expect.js';
 import { createHarness, type HarnessConfig } from './guest/harness.js';
+import { createProgramModule, type ProgramModuleConfig } from './guest/program-module.js';
 import { createSeededRandom } from './guest/random.js';
 import { createRenderer } from './guest/render.js';
 import { createStepRunner } from './guest/steps.js';
@@ -18,6 +19,8 @@ export interface BootstrapConfig {
   harness: HarnessConfig;
   /** Seed of Math.random, so that a traced run repeats the plain run exactly. */
   seed: number;
+  /** What tests that import the program get (see guest/program-module.ts). */
+  programModule?: ProgramModuleConfig;
 }
 
 /** Host commands of the control function the bootstrap returns (see sandbox.ts). */
@@ -165,7 +168,16 @@ export function bootstrapSource(): string {
     }
   };
 
-  const harness = (${createHarness.toString()})({ render, isProxy, assert, issued, readStack, modules: suite.modules }, config.harness);
+  // The program's CommonJS module object (a global, as in Node) and the program seen as a module.
+  const moduleObject = { exports: {} };
+  const globalEval = eval;
+  const programModule = config.programModule
+    ? (${createProgramModule.toString()})(config.programModule, moduleObject, globalEval)
+    : undefined;
+  const harness = (${createHarness.toString()})(
+    { render, isProxy, assert, issued, readStack, modules: suite.modules, programModule },
+    config.harness,
+  );
   const tracer = config.tracerName ? freeze((${createTracer.toString()})(config.tracer, render, checkpoint)) : null;
 
   // ---- Function.prototype.toString ---------------------------------------------------------
@@ -241,7 +253,6 @@ export function bootstrapSource(): string {
   for (let i = 0; i < consoleKeys.length; i++) looksNative(globalConsole[consoleKeys[i]]);
   defineGlobal('console', globalConsole);
   defineGlobal('require', harness.require);
-  const moduleObject = { exports: {} };
   defineGlobal('module', moduleObject);
   defineGlobal('exports', moduleObject.exports);
   defineGlobal('global', globalThis);
@@ -254,7 +265,10 @@ export function bootstrapSource(): string {
   if (tracer !== null) defineProperty(globalThis, config.tracerSlot, describe(tracer, false, false, true));
 
   return function control(command, a, b) {
-    if (command === 'start') return harness.start(a, b);
+    if (command === 'start') {
+      if (tracer !== null) tracer.caseStarts();
+      return harness.start(a, b);
+    }
     if (command === 'tick') return harness.tick();
     if (command === 'report') return harness.report();
     if (command === 'console') return harness.consoleLines();

@@ -156,6 +156,7 @@ function requestFor(program: CompiledProgram | InstrumentedProgram, testCase: Te
     tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
     harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
     seed: limits.seed,
+    ...(program.module ? { programModule: program.module } : {}),
   };
   if (names) {
     config.tracerName = names.runtime;

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors.js';
+import type { ProgramModel } from '../program/model.js';
 
 /** One block visit: the variables as they were when the block finished (or was left). */
 export interface TraceEvent {
@@ -12,6 +13,8 @@ export interface TraceEvent {
   value?: string;
   /** Truthiness of the branch/loop test that ended the block. */
   test?: boolean;
+  /** 'load': the step ran while the program loaded (its top-level code), before the test's own code. */
+  phase?: 'load';
 }
 
 export type Outcome =
@@ -35,6 +38,35 @@ export interface Trace {
   console: string[];
   /** The value the tested call returned, when it returned (the last depth-1 return). */
   returnValue?: string;
+  /** How many of totalEvents ran while the program loaded (events marked phase 'load'). */
+  loadEvents?: number;
+  /**
+   * The model of the program as traced (its block ids name the steps), so nothing downstream
+   * parses the text again. A non-enumerable property: it is not part of the trace's JSON.
+   */
+  readonly model?: ProgramModel;
+}
+
+/**
+ * The trace as shown to people and models by default: from the test's own code on. Steps of
+ * the program's top-level code (a demo call, say) stay in the data, marked phase 'load'; they
+ * are shown only when nothing else ran (the program failed while loading).
+ */
+export function caseSteps(trace: Trace): Trace {
+  const hidden = trace.events.filter((event) => event.phase === 'load').length;
+  if (hidden === 0 || hidden === trace.events.length) return trace;
+  const events = trace.events.filter((event) => event.phase !== 'load');
+  const hiddenBeforeGap = trace.events.slice(0, trace.droppedAt).filter((event) => event.phase === 'load').length;
+  const loadEvents = trace.loadEvents ?? hidden;
+  return {
+    ...trace,
+    events,
+    totalEvents: trace.totalEvents - loadEvents,
+    droppedAt: trace.droppedAt - hiddenBeforeGap,
+    // Load steps the cap dropped are not the case's either.
+    dropped: Math.max(0, trace.dropped - (loadEvents - hidden)),
+    truncated: trace.dropped - (loadEvents - hidden) > 0,
+  };
 }
 
 export function describeOutcome(outcome: Outcome): string {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTests, traceTest } from '../../src/api.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
-import type { Trace } from '../../src/sandbox/trace.js';
+import { caseSteps, type Trace } from '../../src/sandbox/trace.js';
 
 const sandbox = new Sandbox();
 afterAll(() => sandbox.dispose());
@@ -101,7 +101,7 @@ class Box { constructor(v) { this.v = v; } double() { this.v *= 2; return this.v
   });
 
   it('reports a missing module clearly', async () => {
-    const trace = await traceTest({ code: "const md5 = require('js-md5');\nfunction f() { return md5('') }", test: 'f()', sandbox });
+    const trace = await traceTest({ code: "function f() {\n  const md5 = require('js-md5');\n  return md5('');\n}", test: 'f()', sandbox });
     expect(trace.outcome).toMatchObject({ kind: 'error', message: expect.stringContaining("module not available in the sandbox: 'js-md5'") });
   });
 
@@ -131,5 +131,28 @@ describe('runTests', () => {
   it('reports a program that throws while loading as an error in every case', async () => {
     const run = await runTests({ code: 'const x = 1;\nundefinedThing();', tests: 'assert.ok(true)', sandbox });
     expect(run.cases[0]!.outcome).toMatchObject({ kind: 'error', name: 'ReferenceError', loc: { line: 2, column: 0 } });
+  });
+});
+
+describe('steps of loading the program', () => {
+  const program = 'function maxOf(xs) {\n  let best = 0;\n  for (const x of xs) if (x > best) best = x;\n  return best;\n}\nconsole.log(maxOf([1, 2, 3]));\n';
+
+  it('marks the top-level demo call as load steps and starts the shown trace at the test', async () => {
+    const trace = await traceTest({ code: program, test: 'assert.equal(maxOf([-1]), -1)', sandbox });
+    const load = trace.events.filter((e) => e.phase === 'load');
+    expect(load.length).toBe(trace.loadEvents);
+    expect(load.map((e) => e.block)).toContain('maxOf#0');
+    expect(trace.events.slice(0, load.length).every((e) => e.phase === 'load')).toBe(true);
+    expect(trace.returnValue).toBe('0');
+    const shown = caseSteps(trace);
+    expect(shown.events[0]).toMatchObject({ block: 'maxOf#0', depth: 1, vars: { xs: '[ -1 ]' } });
+    expect(shown.totalEvents).toBe(trace.totalEvents - load.length);
+  });
+
+  it('keeps the load steps in view when the program fails while loading', async () => {
+    const trace = await traceTest({ code: 'let n = 1;\nthrow new Error("boom");\n', test: 'assert(true)', sandbox });
+    expect(trace.outcome).toMatchObject({ kind: 'error', message: 'boom' });
+    expect(trace.events.every((e) => e.phase === 'load')).toBe(true);
+    expect(caseSteps(trace).events).toEqual(trace.events);
   });
 });

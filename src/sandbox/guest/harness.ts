@@ -12,6 +12,7 @@
  */
 
 import type { AssertionRecord } from './assert.js';
+import type { ProgramModule } from './program-module.js';
 
 export interface CaseReport {
   status: 'pass' | 'fail' | 'error';
@@ -39,6 +40,8 @@ export interface HarnessDeps {
   readStack: (error: object) => string | undefined;
   /** More modules `require` returns by name (vitest, @jest/globals, node:test ...), all frozen. */
   modules: Record<string, unknown>;
+  /** The program seen as a module, for tests that import it. */
+  programModule?: ProgramModule | undefined;
 }
 
 export type CaseFunction = (
@@ -56,7 +59,7 @@ export interface Harness {
   console: Record<string, (...args: unknown[]) => void>;
   /** A fresh, mutable copy of the console for the global object (programs may patch it). */
   globalConsole(): Record<string, (...args: unknown[]) => void>;
-  require(name: unknown): unknown;
+  require(name: unknown, kind?: unknown, local?: unknown): unknown;
   /** setTimeout and friends, for the global object. */
   timers: Record<string, Function>;
   /** Host side only (through the bootstrap's control function). */
@@ -91,6 +94,7 @@ export function createHarness(deps: HarnessDeps, config: HarnessConfig): Harness
   const assert = deps.assert;
   const issued = deps.issued;
   const readStack = deps.readStack;
+  const programModule = deps.programModule;
   const caps = config.caps;
   const maxLines = config.maxConsoleLines;
   const maxChars = config.maxConsoleChars;
@@ -326,8 +330,12 @@ export function createHarness(deps: HarnessDeps, config: HarnessConfig): Harness
   const extraModules = deps.modules;
   for (const name in extraModules) modules[name] = extraModules[name];
 
-  function requireModule(name: unknown): unknown {
+  function requireModule(name: unknown, kind?: unknown, local?: unknown): unknown {
     if (typeof name === 'string' && hasOwn(modules, name)) return modules[name];
+    if (typeof name === 'string' && programModule) {
+      const found = programModule.load(name, kind, local);
+      if (found[0]) return found[1];
+    }
     const shown = typeof name === 'string' ? name : render(name, caps);
     const error = new ErrorCtor(
       "module not available in the sandbox: '" +

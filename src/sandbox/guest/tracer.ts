@@ -45,6 +45,8 @@ export interface WireTrace {
   total: number;
   /** True when the tail was rendered after the fact (objects may show later states). */
   lateTail: boolean;
+  /** Number of the first event of the test case itself; the ones before it loaded the program. -1: the case never started. */
+  caseFrom: number;
 }
 
 export interface Frame {
@@ -69,6 +71,8 @@ export interface Tracer {
   res<T>(frame: Frame, value: T): T;
   /** Host side: records what the top-level frame was doing when it stopped. */
   finishTop(): void;
+  /** Host side: the program has loaded; the events from now on are the test case's. */
+  caseStarts(): void;
   /** Host side: the retained events as JSON. */
   collect(): string;
 }
@@ -173,6 +177,7 @@ export function createTracer(
   const ring = newList<RawEvent>();
   let ringNext = 0;
   let total = 0;
+  let caseFrom = -1;
   let depth = 0;
   let topFrame: Frame | null = null;
 
@@ -190,6 +195,7 @@ export function createTracer(
     result.tail = tailEvents;
     result.total = total;
     result.lateTail = lateTail;
+    result.caseFrom = caseFrom;
     return result;
   }
 
@@ -375,6 +381,9 @@ export function createTracer(
     },
     finishTop() {
       if (topFrame) interrupt(topFrame);
+    },
+    caseStarts() {
+      if (caseFrom === -1) caseFrom = total;
     },
     collect() {
       return stringify(retained());
