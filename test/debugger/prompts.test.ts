@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceTest } from '../../src/api.js';
-import { compactTrace, type CompactTrace, type TraceLevel } from '../../src/debugger/compact.js';
+import { compactTrace, type CompactTrace } from '../../src/debugger/compact.js';
+import type { DebugLevel } from '../../src/debugger/result.js';
 import {
   describeFailure,
   FIX_SYSTEM_PROMPT,
@@ -31,10 +32,10 @@ beforeAll(async () => {
   trace = await traceTest({ code: CODE, test: TEST.source, filename: FILENAME, sandbox });
 });
 
-const compactAt = (level: TraceLevel): CompactTrace =>
+const compactAt = (level: DebugLevel): CompactTrace =>
   compactTrace({ trace, blocks: parseProgram(CODE, { filename: FILENAME }).blocks, source: CODE, level, budgetTokens: 1500 });
 
-const verification = (level: TraceLevel): ChatMessage[] =>
+const verification = (level: DebugLevel): ChatMessage[] =>
   verificationMessages({ code: CODE, filename: FILENAME, testCase: TEST, outcome: trace.outcome, compact: compactAt(level), level });
 
 /** Messages as a reviewer reads them: role headers, then the text exactly as sent. */
