@@ -13,9 +13,8 @@ import type { MissingCode, Verdict } from './verdicts.js';
 // Prompts are sent on every iteration of every task of a benchmark: every sentence must earn its tokens.
 
 export const VERIFY_SYSTEM_PROMPT =
-  'You are an expert JavaScript and TypeScript debugger. Given a task, a program written for it, a failing test and a ' +
-  "trace of the program's run on that test, you check the run step by step against what the task requires and judge " +
-  'each part of the code. You answer with one JSON object and nothing else.';
+  "You are an expert JavaScript and TypeScript debugger. You check a program's traced run on a failing test step by step " +
+  'against what its task requires, and judge each part of the code. You answer with one JSON object and nothing else.';
 
 export const FIX_SYSTEM_PROMPT =
   'You are an expert JavaScript and TypeScript programmer. You fix programs that fail their tests, using a debugger\'s ' +
@@ -27,7 +26,7 @@ export const SEED_SYSTEM_PROMPT =
 
 const JSON_SHAPE =
   '{"verdicts": [{"block": "<id>", "correct": true or false, "explanation": "<one or two sentences>"}], ' +
-  '"missing": [{"after_line": <line>, "explanation": "<the code that should be there>"}]}';
+  '"missing": [{"after_line": <n>, "explanation": "<code the task needs that is absent or never ran>"}]}';
 
 export interface VerificationInput {
   /** The task as the program's author saw it; without it the program's own comments are the task. */
@@ -49,9 +48,8 @@ export function verificationMessages(input: VerificationInput): ChatMessage[] {
     programSection(input.code, input.filename),
     failureSection(input.testCase, input.outcome, input.filename, input.console),
     input.compact.text,
-    `${JUDGE[input.level]}\nReply with only this JSON object:\n${JSON_SHAPE}\n${askedIds(input.compact, input.level)}\n` +
-      'For a wrong one, say what is wrong and what it should do instead. Use "missing" (else []) for a statement the task ' +
-      'needs that is absent, or that never ran when it should have: give the line it belongs after.',
+    `${JUDGE[input.level]} For a wrong one, say what is wrong and what it should do instead.\n` +
+      `Reply with only this JSON object ("missing" is usually []):\n${JSON_SHAPE}\n${askedIds(input.compact, input.level)}`,
   ];
   return [
     { role: 'system', content: VERIFY_SYSTEM_PROMPT },
@@ -65,9 +63,7 @@ function askedIds(compact: CompactTrace, level: DebugLevel): string {
   const order = level === 'function' ? 'in this order' : 'in source order';
   const lines = [`${EACH[level]}, ${order}: ${ids.join(', ')}.`];
   if (ids.some((id) => id.endsWith('*'))) lines.push('* ran only in steps cut from the trace: judge it from its code and the values around it.');
-  if (level !== 'function' && compact.targets.some((t) => t.kind !== 'call') && compact.targets.length > 0) {
-    lines.push('Entry blocks are not asked: their values are the arguments the caller passed.');
-  }
+  if (level !== 'function') lines.push("(Entry blocks are not asked: their values are the caller's arguments.)");
   return lines.join('\n');
 }
 

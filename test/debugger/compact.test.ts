@@ -311,7 +311,7 @@ describe('compactTrace: relevance over position (issue 9)', () => {
     const { text } = compact(run);
     expect(text).toContain('m = 0 (same)');
     expect(text).toMatch(/ {2}m = 0\*/);
-    expect(text).toContain('`x = v (same)` assigned its old value again');
+    expect(text).toContain('`x = v (same)` assigned its old value');
   });
 
   it("shows a branch block's own code: its test, and a body that shares the line shows only itself", async () => {

@@ -46,7 +46,7 @@ function visitLegend(level: VisitLevel): string {
   const code = level === 'line' ? 'its code lines (L<n> = line n)' : 'its code';
   return (
     `One step per block run: block id and kind, ${code}, then the variables after it ran ` +
-    '(`x = v*` changed by the step, `x = v (same)` assigned its old value again, `x = v` read by it, "unchanged:" names the rest in scope). Indented steps are nested calls.'
+    '(`x = v*` changed, `x = v (same)` assigned its old value, `x = v` read; "unchanged:" names the rest). Indented steps are nested calls.'
   );
 }
 
