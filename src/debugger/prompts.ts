@@ -63,7 +63,7 @@ function askedIds(compact: CompactTrace, level: DebugLevel): string {
   const order = level === 'function' ? 'in this order' : 'in source order';
   const lines = [`${EACH[level]}, ${order}: ${ids.join(', ')}.`];
   if (ids.some((id) => id.endsWith('*'))) lines.push('* ran only in steps cut from the trace: judge it from its code and the values around it.');
-  if (level !== 'function') lines.push("(Entry blocks are not asked: their values are the caller's arguments.)");
+  if (level !== 'function') lines.push(ENTRY_NOTE[level]);
   return lines.join('\n');
 }
 
@@ -79,9 +79,15 @@ const JUDGE: Record<DebugLevel, string> = {
     'needs. A call is wrong only if its own code is at fault, not just because a call it made returned a wrong value.',
 };
 
+/** Why a function's entry is never asked about, said where the model might wonder. */
+const ENTRY_NOTE: Record<'block' | 'line', string> = {
+  block: "(Entry blocks hold the caller's arguments: not asked.)",
+  line: "(A function's first line holds the caller's arguments: not asked.)",
+};
+
 const EACH: Record<DebugLevel, string> = {
-  block: 'One entry per block (one for a block that ran several times)',
-  line: 'One entry per line (one for a line that ran several times)',
+  block: 'One entry per block',
+  line: 'One entry per line',
   function: 'One entry per call',
 };
 

@@ -60,7 +60,7 @@ export class SourceContext {
     return lines;
   }
 
-  /** How people name the function a block is in: its name, or for a nameless callback where it is passed (`reduce callback, line 12`). */
+  /** What to call a nameless function: where it is passed (`reduce callback`), else `function at line 12`; undefined for a named one. */
   functionLabel(fn: string): string | undefined {
     if (!/^anonymous/.test(fn)) return undefined;
     const entry = this.blocks.find((b) => b.fn === fn && b.kind === 'entry') ?? this.blocks.find((b) => b.fn === fn);
@@ -68,7 +68,7 @@ export class SourceContext {
     const { line, col } = entry.loc.start;
     const before = this.lines.slice(Math.max(0, line - 3), line - 1).join(' ') + ' ' + this.lines[line - 1]!.slice(0, col);
     const method = /\.\s*([A-Za-z_$][\w$]*)\s*\((?:[^()]*,)?\s*(?:async\s*)?$/.exec(before);
-    return method ? `${method[1]} callback, line ${line}` : `function at line ${line}`;
+    return method ? `${method[1]} callback` : `function at line ${line}`;
   }
 
   private exactText(block: Block): string {

@@ -15,11 +15,15 @@ const MAX_LINE_CHARS = 160;
 
 export function visitLayout(trace: Trace, context: SourceContext, level: VisitLevel, end: string): Layout {
   const origin = errorOrigin(trace);
+  const named = new Set<string>();
   const units = trace.events.map((event, i) => {
     const number = stepNumber(trace, i);
     const previousDepth = trace.events[i - 1]?.depth ?? event.depth;
     const block = context.block(event.block);
-    const lines = visitLines(event, number, block, context, level, i === origin ? trace.outcome : undefined);
+    // A nameless function is named where it is first entered; its later calls repeat only the id.
+    const label = block?.kind === 'entry' && !named.has(block.fn) ? context.functionLabel(block.fn) : undefined;
+    if (block) named.add(block.fn);
+    const lines = visitLines(event, number, block, context, level, i === origin ? trace.outcome : undefined, label);
     const unit: Unit = {
       number,
       key: unitKey(event.block, event.depth, previousDepth),
@@ -57,10 +61,10 @@ function visitLines(
   context: SourceContext,
   level: VisitLevel,
   error: Outcome | undefined,
+  label: string | undefined,
 ): string[] {
   const kind = block && block.kind !== 'block' ? ` ${block.kind}` : '';
   const where = block && level === 'block' ? `, ${lineRange(block)}` : '';
-  const label = block?.kind === 'entry' ? context.functionLabel(block.fn) : undefined;
   const depth = block?.kind === 'entry' && event.depth > 1 ? ` (depth ${event.depth}${label ? `, ${label}` : ''})` : label ? ` (${label})` : '';
   const lines = [`step ${number} · block ${event.block}${kind}${where}${depth}${exitNote(event, error)}`];
   if (block && block.kind !== 'exit') lines.push(...(level === 'line' ? numberedLines(block, context.lines) : quotedCode(block, context)));
