@@ -184,10 +184,13 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('stops a request in flight when the signal aborts', async () => {
-    const fake = await start(() => ({ hang: true }));
     const controller = new AbortController();
+    // Abort once the server has the request (not on a timer, which a loaded machine can outrun).
+    const fake = await start(() => {
+      controller.abort();
+      return { hang: true };
+    });
     const pending = openai('gpt-4o-mini', fake).complete({ messages: MESSAGES, signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
     const error = await failure(pending);
     expect(error.message).toBe('openai:gpt-4o-mini: the request was cancelled');
     expect(error).toMatchObject({ code: 'aborted', name: 'AbortError' });
