@@ -67,7 +67,7 @@ export function compactTrace(input: CompactTraceInput): CompactTrace {
   const focus = new Set(relevance.scores.flatMap((s, i) => (s >= FOCUS_SCORE ? [i] : [])));
   const items = outline(layout, findRuns(layout), focus);
   const order = dropOrder(items, layout, relevance.scores);
-  const dropped = fitBudget(items, order, layout, input.budgetTokens, count);
+  const dropped = fitBudget(items, order, layout, input.budgetTokens, count, relevance.focused);
   const { text, omitted } = render(items, dropped, layout, relevance.focused);
   const shownSteps = items.flatMap((item, i) => (item.kind === 'unit' && !dropped.has(i) ? [layout.units[item.unit]!.number] : []));
   return { text, omitted, tokens: count(text), targets: targetsOf(items, dropped, layout), shownSteps };

@@ -18,6 +18,7 @@ const HEAD_ITEMS = 2;
  */
 export function dropOrder(items: Item[], layout: Layout, scores: number[] = []): number[] {
   const positional = positionalOrder(items, layout);
+  if (scores.length === 0) return positional;
   const score = (i: number): number => {
     const item = items[i]!;
     return item.kind === 'unit' ? (scores[item.unit] ?? 0) : SUMMARY_SCORE;
@@ -44,11 +45,19 @@ function positionalOrder(items: Item[], layout: Layout): number[] {
 }
 
 /** The items to drop, in `order`, until the text fits `budget` tokens (or nothing more may go). */
-export function fitBudget(items: Item[], order: number[], layout: Layout, budget: number, count: (text: string) => number): Set<number> {
+export function fitBudget(
+  items: Item[],
+  order: number[],
+  layout: Layout,
+  budget: number,
+  count: (text: string) => number,
+  byRelevance = false,
+): Set<number> {
   const dropped = new Set<number>();
   const cost = items.map((item) => count(itemLines(item, layout).join('\n')) + 1);
   const markerCost = count(`… steps 1000-2000 omitted to fit the length limit (1000 steps)`) + 1;
-  const fixed = count([...headerLines(layout, { shown: 100, repeated: 1000, cut: 1000 }), RELEVANCE_NOTE, '', '', layout.end].join('\n'));
+  const note = byRelevance ? [RELEVANCE_NOTE] : [];
+  const fixed = count([...headerLines(layout, { shown: 100, repeated: 1000, cut: 1000 }), ...note, '', '', layout.end].join('\n'));
   let next = 0;
   const estimate = (): number => fixed + items.reduce((sum, _, i) => sum + (dropped.has(i) ? (dropped.has(i - 1) ? 0 : markerCost) : cost[i]!), 0);
   // The summary nearest the failure describes the loop that was running when it happened: it stays.
@@ -60,7 +69,7 @@ export function fitBudget(items: Item[], order: number[], layout: Layout, budget
   };
   while (next < order.length && estimate() > budget) drop(order[next++]!);
   // The estimate adds up pieces; tokens at the joins and the header's counts can tip it over.
-  while (next < order.length && count(render(items, dropped, layout, true).text) > budget) drop(order[next++]!);
+  while (next < order.length && count(render(items, dropped, layout, byRelevance).text) > budget) drop(order[next++]!);
   return dropped;
 }
 
