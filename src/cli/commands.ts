@@ -16,6 +16,8 @@ import {
   HELP_OPTION,
   JSON_OPTION,
   LIMIT_OPTIONS,
+  MODEL_FOOTER,
+  MODEL_OPTIONS,
   TEST_OPTIONS,
 } from './common-options.js';
 
@@ -63,13 +65,7 @@ wrong blocks named), and tests that. It stops when every test passes, at --max-i
 token budget, or when the model repeats a program. The best program (most tests passed) wins.`,
   options: [
     ...TEST_OPTIONS,
-    {
-      name: 'model',
-      short: 'm',
-      kind: 'text',
-      value: '<spec>',
-      help: 'openai:<model>, anthropic:<model>, ollama:<model>,\nopenai-compatible:<model>@<base-url>, exec:<command>  (default: $LDB_MODEL)',
-    },
+    ...MODEL_OPTIONS,
     { name: 'level', kind: 'choice', value: '<level>', choices: ['line', 'block', 'function'], help: 'line, block (default) or function: how finely the trace is judged' },
     { name: 'max-iters', kind: 'count', value: '<n>', help: 'Debugging turns (default 10)' },
     { name: 'budget', kind: 'count', value: '<tokens>', help: 'Stop after this many prompt + completion tokens' },
@@ -86,15 +82,11 @@ token budget, or when the model repeats a program. The best program (most tests 
       help: 'Replace <file> with the fixed program, only if it passes every visible\ntest; the original is kept as <file>.orig',
     },
     { ...JSON_OPTION, help: 'Print the whole result as JSON (iterations, verdicts, patches, usage);\nerrors as {"error": ...}' },
-    { name: 'no-cache', kind: 'flag', help: 'Do not use the on-disk response cache (~/.cache/ldb, or $LDB_CACHE_DIR)' },
     ...LIMIT_OPTIONS,
-    { name: 'retries', kind: 'count', value: '<n>', min: 0, help: 'Retries of a model request on 429, 5xx and timeouts (default 4)' },
-    { name: 'request-timeout', kind: 'count', value: '<ms>', help: 'Time limit of one model request (default 120000)' },
     COLOR_OPTION,
     HELP_OPTION,
   ],
-  footer: `Environment:
-  OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, OLLAMA_HOST, LDB_MODEL, LDB_CACHE_DIR, LDB_PRICES
+  footer: `${MODEL_FOOTER}
 
 Exit status: 0 fixed, 1 not fixed, 2 bad usage, unreadable file or model error (missing key,
 unreachable server), 3 an internal error of ldb.`,

@@ -8,7 +8,7 @@ import { findPrice, loadPrices } from '../llm/pricing.js';
 import { parseModelSpec } from '../llm/spec.js';
 import type { LimitsInput } from '../sandbox/limits.js';
 import type { CommandRun } from './command.js';
-import { limitsFrom, modelSpecFrom } from './common-options.js';
+import { limitsFrom, modelOptionsFrom, modelSpecFrom } from './common-options.js';
 import type { CliIO } from './io.js';
 import { formatEvent, formatResult } from './format-fix.js';
 import { collectTestCases, expectProgramAndTests, readInput } from './inputs.js';
@@ -27,11 +27,8 @@ interface FixArgs {
   entryPoint?: string;
   write: boolean;
   json: boolean;
-  cache: boolean;
   color?: boolean;
   limits: LimitsInput;
-  retries?: number;
-  requestTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_ITERATIONS = 10;
@@ -42,12 +39,7 @@ export const runFix: CommandRun = async ({ values, positionals }, io) => {
   const tests = await collectTestCases(io, args.testsFile, args.inlineTests, false);
   const prompt = args.promptFile ? await readInput(io, args.promptFile, 'prompt') : undefined;
   if (args.entryPoint !== undefined) await checkEntryPoint(code, args.file, args.entryPoint);
-  const model = createModel(args.model, {
-    env: io.env,
-    cache: args.cache,
-    maxRetries: args.retries,
-    timeoutMs: args.requestTimeoutMs,
-  });
+  const model = createModel(args.model, modelOptionsFrom(values, io.env, (message) => io.stderr(`ldb: ${message}\n`)));
   const style = createStyle(wantsColor(io.env, io.isTTY, args.color));
   const labels = { maxIterations: args.maxIterations };
   const onEvent = args.json ? undefined : (event: DebugEvent) => io.stdout(formatEvent(event, style, labels));
@@ -89,11 +81,8 @@ function fixArgs(values: OptionValues, positionals: string[], env: NodeJS.Proces
     entryPoint: values.entry as string | undefined,
     write: values.write === true,
     json: values.json === true,
-    cache: values['no-cache'] !== true,
     color: values.color as boolean | undefined,
     limits: limitsFrom(values),
-    retries: values.retries as number | undefined,
-    requestTimeoutMs: values['request-timeout'] as number | undefined,
   };
 }
 
