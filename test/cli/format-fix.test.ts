@@ -13,6 +13,7 @@ describe('ldb fix output: verdicts', () => {
         notes: [],
       },
       createStyle(false),
+      { maxIterations: 10 },
     );
     expect(text).toBe('  verdicts:\n    ✓ countVowels#4\n    + missing after line 11  count is never increased.\n');
   });
