@@ -23,11 +23,12 @@ export type {
   DebugIteration,
   DebugLevel,
   DebugResult,
+  MissingCode,
   StopReason,
   TokenTotals,
   Verdict,
 } from './debugger/result.js';
-export { formatTrace } from './debugger/format.js';
+export { formatTrace, formatTraceForModel } from './debugger/format.js';
 export type { FormatTraceOptions } from './debugger/format.js';
 export type { CompactTrace, VerdictTarget } from './debugger/compact.js';
 export { createModel } from './llm/create.js';

@@ -32,7 +32,9 @@ export function formatEvent(event: DebugEvent, style: Style, labels: FixLabels):
       const lines = event.verdicts.map((v) =>
         v.correct ? style.dim(`  ✓ ${v.block}`) : `  ${style.fail(`✗ ${v.block}`)}  ${v.explanation}`,
       );
-      return `  verdicts:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+      // Code the model found missing is a finding of its own: the fix prompt names it too.
+      const missing = (event.missing ?? []).map((m) => `  ${style.fail(`+ missing after line ${m.afterLine}`)}  ${m.explanation}`);
+      return `  verdicts:\n${[...lines, ...missing].map((l) => `  ${l}`).join('\n')}\n`;
     }
     case 'patch':
       return `  patch:\n${colourDiff(event.diff, style)}\n`;

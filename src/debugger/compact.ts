@@ -4,8 +4,9 @@ import { dropOrder, fitBudget } from './compact/budget.js';
 import { functionLayout } from './compact/calls.js';
 import { outline } from './compact/outline.js';
 import { endOfRun, render } from './compact/render.js';
+import { FOCUS_SCORE, scoreUnits } from './compact/relevance.js';
 import { findRuns } from './compact/repeats.js';
-import { SourceContext } from './compact/source.js';
+import { SourceContext, withWrites } from './compact/source.js';
 import { targetsOf } from './compact/targets.js';
 import type { Layout } from './compact/units.js';
 import { visitLayout } from './compact/visits.js';
@@ -13,16 +14,17 @@ import { countTokens as countWithTokenizer } from './tokens.js';
 
 export { identifiersIn } from './compact/source.js';
 
-/** How finely the trace is shown: a step per line of code, per block visit (LDB's default) or per call. */
-export type TraceLevel = 'line' | 'block' | 'function';
+import type { DebugLevel } from './result.js';
 
 export interface CompactTraceInput {
   trace: Trace;
   blocks: Block[];
   source: string;
-  level: TraceLevel;
+  level: DebugLevel;
   budgetTokens: number;
   countTokens?: (text: string) => number;
+  /** Which steps a budget keeps: the most relevant to the failure (default), or the first and last (the old rule, for comparison). */
+  keep?: 'relevance' | 'position';
 }
 
 /** One thing the model is asked to judge (a block, a line or a call) and the blocks its verdict applies to. */
@@ -35,6 +37,8 @@ export interface VerdictTarget {
   /** The source lines it covers (a call: its whole function). */
   lines: { start: number; end: number };
   blocks: string[];
+  /** Whether the trace text shows one of its steps (false: it ran only where the text is cut or summarised). */
+  shown?: boolean;
 }
 
 export interface CompactTrace {
@@ -44,6 +48,8 @@ export interface CompactTrace {
   tokens: number;
   /** What the verification prompt asks verdicts for: the blocks, lines or calls shown in the text. */
   targets: VerdictTarget[];
+  /** Numbers of the steps (calls at function level) the text shows in full. */
+  shownSteps: number[];
 }
 
 /**
@@ -55,23 +61,27 @@ export function compactTrace(whole: CompactTraceInput): CompactTrace {
   // The model judges the test's own run; steps of loading the program stay out (see caseSteps).
   const input = { ...whole, trace: caseSteps(whole.trace) };
   const count = input.countTokens ?? countWithTokenizer;
-  const layout = layoutFor(input);
-  if (layout.units.length === 0) return emptyTrace(input.trace, count);
-  const items = outline(layout, findRuns(layout));
-  const order = dropOrder(items, layout);
-  const dropped = fitBudget(items, order, layout, input.budgetTokens, count);
-  const { text, omitted } = render(items, dropped, layout);
-  return { text, omitted, tokens: count(text), targets: targetsOf(items, dropped, layout) };
+  const context = new SourceContext(input.source, input.blocks);
+  const trace = input.level === 'function' ? input.trace : withWrites(input.trace, context);
+  const layout = layoutFor(trace, context, input.level);
+  if (layout.units.length === 0) return emptyTrace(trace, count);
+  const relevance = input.keep === 'position' ? { scores: [], focused: false } : scoreUnits(trace, layout);
+  const focus = new Set(relevance.scores.flatMap((s, i) => (s >= FOCUS_SCORE ? [i] : [])));
+  const items = outline(layout, findRuns(layout), focus);
+  const order = dropOrder(items, layout, relevance.scores);
+  const dropped = fitBudget(items, order, layout, input.budgetTokens, count, relevance.focused);
+  const { text, omitted } = render(items, dropped, layout, relevance.focused);
+  const shownSteps = items.flatMap((item, i) => (item.kind === 'unit' && !dropped.has(i) ? [layout.units[item.unit]!.number] : []));
+  return { text, omitted, tokens: count(text), targets: targetsOf(items, dropped, layout), shownSteps };
 }
 
-function layoutFor(input: CompactTraceInput): Layout {
-  const context = new SourceContext(input.source, input.blocks);
-  const end = endOfRun(input.trace);
-  if (input.level === 'function') return functionLayout(input.trace, context, end);
-  return visitLayout(input.trace, context, input.level, end);
+function layoutFor(trace: Trace, context: SourceContext, level: DebugLevel): Layout {
+  const end = endOfRun(trace);
+  if (level === 'function') return functionLayout(trace, context, end);
+  return visitLayout(trace, context, level, end);
 }
 
 function emptyTrace(trace: Trace, count: (text: string) => number): CompactTrace {
   const text = `No block of the program ran during this test.\n${endOfRun(trace)}`;
-  return { text, omitted: [], tokens: count(text), targets: [] };
+  return { text, omitted: [], tokens: count(text), targets: [], shownSteps: [] };
 }

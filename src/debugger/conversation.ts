@@ -1,13 +1,14 @@
 import type { TestCase } from '../cases/split.js';
 import { InputError, ModelError } from '../errors.js';
 import type { ChatMessage, Completion, Model } from '../llm/model.js';
+import type { Block } from '../program/model.js';
 import type { Outcome, Trace } from '../sandbox/trace.js';
-import type { VerdictTarget } from './compact.js';
+import { compactTrace, type CompactTrace, type VerdictTarget } from './compact.js';
 import { extractProgram } from './extract.js';
-import { formatTrace } from './format.js';
 import * as prompts from './prompts.js';
-import { addUsage, type DebugEvent, type DebugIteration, type DebugLevel, type TokenTotals, type Verdict } from './result.js';
-import { parseVerdicts } from './verdicts.js';
+import { addUsage, emptyTotals, type DebugEvent, type DebugLevel, type TokenTotals, type Verdict } from './result.js';
+import { countTokens } from './tokens.js';
+import { parseVerdicts, type MissingCode } from './verdicts.js';
 
 /** What the conversation needs to know about the debugging session it serves. */
 export interface ConversationSettings {
@@ -18,8 +19,49 @@ export interface ConversationSettings {
   level: DebugLevel;
   /** Tokens of trace text per verification prompt. */
   traceBudget: number;
+  /** Tokens the session may still spend (undefined: no budget); a call whose prompt alone exceeds it is not made. */
+  tokensLeft?: () => number | undefined;
   signal?: AbortSignal;
   emit(event: DebugEvent): void;
+}
+
+/** The program a request is about: its text and blocks (parsed once by the loop), and the failing case. */
+export interface Subject {
+  /** Iteration index, for usage events. */
+  index: number;
+  code: string;
+  blocks: Block[];
+  testCase: TestCase;
+}
+
+/** What one request to the model produced besides its value: notes for people and the tokens it cost. */
+export interface Exchange {
+  notes: string[];
+  usage: TokenTotals;
+}
+
+export interface Verification extends Exchange {
+  /** Null when the model's verdicts could not be read, or nothing ran that could be judged. */
+  verdicts: Verdict[] | null;
+  /** Code the model found missing. */
+  missing: MissingCode[];
+  /** What the verdict ids stand for (blocks, lines or calls). */
+  targets: VerdictTarget[];
+}
+
+export interface Fix extends Exchange {
+  /** The corrected program; undefined when two replies gave nothing usable. */
+  code?: string;
+}
+
+/** A model call was not made because the token budget cannot cover its prompt. */
+export class OverBudget extends Error {
+  override name = 'OverBudget';
+
+  /** What the request had already cost (a retry that could not be afforded follows a first call that was made). */
+  constructor(message: string, readonly exchange: Exchange) {
+    super(message);
+  }
 }
 
 /** What a model reply reads as: the value wanted from it, or why it cannot be used. */
@@ -32,88 +74,95 @@ interface Ask<T> {
   read: (text: string) => Reading<T>;
   /** The follow-up message that tells the model what was wrong with its reply. */
   retryMessage: (problem: string) => ChatMessage;
-  /** Opens the iteration's note when the first reply cannot be used: "verdicts did not parse". */
+  /** Opens the note when the first reply cannot be used: "verdicts did not parse". */
   unusable: string;
 }
 
-export interface Verification {
-  /** Null when the model's verdicts could not be read, or nothing ran that could be judged. */
-  verdicts: Verdict[] | null;
-  /** What the verdict ids stand for (blocks, lines or calls). */
-  targets: VerdictTarget[];
-}
-
 /**
- * The model's side of the LDB loop: verification, fix and seed requests, each read strictly
- * and asked again once with the reason when the reply is unusable. Usage lands on the iteration.
+ * The model's side of the LDB loop: verification, fix and seed requests, each read strictly and
+ * asked again once with the reason when the reply is unusable. It returns what it learned (values,
+ * notes, usage); the loop alone builds its iterations.
  */
 export class Conversation {
+  /** Top-level functions the tests call: every patch must still define them. */
+  private required: string[] = [];
+
   constructor(private readonly settings: ConversationSettings) {}
 
-  async verify(iteration: DebugIteration, testCase: TestCase, trace: Trace): Promise<Verification> {
+  require(functions: string[]): void {
+    this.required = functions;
+  }
+
+  /** The trace as the verification prompt shows it. */
+  compact(subject: Subject, trace: Trace): CompactTrace {
     const { settings } = this;
-    const compact = formatTrace(trace, settings.level, { code: iteration.code, filename: settings.filename, budgetTokens: settings.traceBudget });
-    settings.emit({ type: 'trace', index: iteration.index, failingCase: iteration.failingCase!, trace, promptTokens: compact.tokens, text: compact.text });
+    return compactTrace({ trace, blocks: subject.blocks, source: subject.code, level: settings.level, budgetTokens: settings.traceBudget });
+  }
+
+  async verify(subject: Subject, trace: Trace, compact: CompactTrace): Promise<Verification> {
+    const { settings } = this;
+    const exchange: Exchange = { notes: [], usage: emptyTotals() };
     const known = compact.targets.map((t) => t.id);
     if (known.length === 0) {
       // Nothing of the program ran (e.g. the test calls a missing function): nothing to judge.
-      iteration.notes.push('no block of the program ran; asking for a fix from the failure alone');
-      return this.verified(iteration, null, []);
+      exchange.notes.push('no block of the program ran; asking for a fix from the failure alone');
+      return { ...exchange, verdicts: null, missing: [], targets: [] };
     }
     const messages = prompts.verificationMessages({
       task: settings.task,
-      code: iteration.code,
+      code: subject.code,
       filename: settings.filename,
-      testCase,
+      testCase: subject.testCase,
       outcome: trace.outcome,
       compact,
       level: settings.level,
       console: trace.console,
     });
-    const parsed = await this.askTwice(iteration, messages, {
+    const parsed = await this.askTwice(subject.index, exchange, messages, {
       purpose: 'verify',
       responseFormat: 'json',
       read: (text) => {
         const result = parseVerdicts(text, known);
-        return result.ok ? { ok: true, value: result.verdicts } : { ok: false, problem: result.error };
+        return result.ok ? { ok: true, value: result } : { ok: false, problem: result.error };
       },
       retryMessage: (problem) => prompts.verdictRetryMessage(problem),
       unusable: 'verdicts did not parse',
     });
-    if (!parsed.ok) iteration.notes.push(`verdicts still did not parse (${parsed.problem}); going on without them`);
-    return this.verified(iteration, parsed.ok ? parsed.value : null, compact.targets);
+    if (!parsed.ok) {
+      exchange.notes.push(`verdicts still did not parse (${parsed.problem}); going on without them`);
+      return { ...exchange, verdicts: null, missing: [], targets: compact.targets };
+    }
+    return { ...exchange, verdicts: parsed.value.verdicts, missing: parsed.value.missing, targets: compact.targets };
   }
 
-  /** The corrected program, or undefined when two replies gave nothing usable. */
   /** `verification` is 'no-debugger' for the baseline method: the prompt then mentions no debugger at all. */
-  async fix(
-    iteration: DebugIteration,
-    testCase: TestCase,
-    outcome: Outcome,
-    verification: Verification | null | 'no-debugger',
-  ): Promise<string | undefined> {
+  async fix(subject: Subject, outcome: Outcome, verification: Verification | null | 'no-debugger'): Promise<Fix> {
     const { settings } = this;
+    const exchange: Exchange = { notes: [], usage: emptyTotals() };
+    const found = verification === 'no-debugger' ? null : verification;
     const verdicts = verification === 'no-debugger' ? undefined : (verification?.verdicts ?? null);
     const messages = prompts.fixMessages({
       task: settings.task,
-      code: iteration.code,
+      code: subject.code,
       filename: settings.filename,
-      testCase,
+      testCase: subject.testCase,
       outcome,
       verdicts,
-      targets: verdicts && verification !== 'no-debugger' ? verification?.targets : undefined,
+      missing: found?.missing,
+      targets: verdicts ? found?.targets : undefined,
+      blocks: subject.blocks,
       entryPoint: settings.entryPoint,
     });
-    const extracted = await this.askTwice(iteration, messages, {
+    const extracted = await this.askTwice(subject.index, exchange, messages, {
       purpose: 'fix',
       responseFormat: 'text',
       read: (text) => this.readProgram(text),
       retryMessage: (problem) => prompts.fixRetryMessage(problem),
       unusable: 'the fix was unusable',
     });
-    if (extracted.ok) return extracted.value;
-    iteration.notes.push(`the fix was still unusable (${extracted.problem}); stopping`);
-    return undefined;
+    if (extracted.ok) return { ...exchange, code: extracted.value };
+    exchange.notes.push(`the fix was still unusable (${extracted.problem}); stopping`);
+    return exchange;
   }
 
   /** A first program written from the task alone, for problems that come without one. */
@@ -136,14 +185,9 @@ export class Conversation {
     throw new ModelError(`${settings.model.id}: could not write a first program from the prompt (no usable code in two replies)`);
   }
 
-  private verified(iteration: DebugIteration, verdicts: Verdict[] | null, targets: VerdictTarget[]): Verification {
-    iteration.verdicts = verdicts;
-    this.settings.emit({ type: 'verdicts', index: iteration.index, verdicts, notes: iteration.notes });
-    return { verdicts, targets };
-  }
-
   private readProgram(text: string): Reading<string> {
-    const result = extractProgram(text, { filename: this.settings.filename, entryPoint: this.settings.entryPoint });
+    const { filename, entryPoint } = this.settings;
+    const result = extractProgram(text, { filename, entryPoint, required: this.required });
     return result.ok ? { ok: true, value: result.code } : { ok: false, problem: result.reason };
   }
 
@@ -151,21 +195,33 @@ export class Conversation {
    * Asks the model, and once more when its reply cannot be used, saying why: a model that slipped
    * on the format usually gets it right when told. Returns what the last reply read as.
    */
-  private async askTwice<T>(iteration: DebugIteration, messages: ChatMessage[], ask: Ask<T>): Promise<Reading<T>> {
-    const reply = await this.complete(iteration, messages, ask);
+  private async askTwice<T>(index: number, exchange: Exchange, messages: ChatMessage[], ask: Ask<T>): Promise<Reading<T>> {
+    const reply = await this.complete(index, exchange, messages, ask);
     const reading = ask.read(reply.text);
     if (reading.ok) return reading;
-    iteration.notes.push(`${ask.unusable} (${reading.problem}); asked again`);
+    exchange.notes.push(`${ask.unusable} (${reading.problem}); asked again`);
     const retry = [...messages, { role: 'assistant', content: reply.text } as const, ask.retryMessage(reading.problem)];
-    const again = await this.complete(iteration, retry, ask);
+    const again = await this.complete(index, exchange, retry, ask);
     return ask.read(again.text);
   }
 
-  private async complete<T>(iteration: DebugIteration, messages: ChatMessage[], ask: Ask<T>): Promise<Completion> {
+  private async complete<T>(index: number, exchange: Exchange, messages: ChatMessage[], ask: Ask<T>): Promise<Completion> {
+    this.checkBudget(exchange, messages, ask.purpose);
     const reply = await this.request(messages, ask.responseFormat);
-    addUsage(iteration.usage, reply.usage);
-    this.settings.emit({ type: 'usage', index: iteration.index, usage: reply.usage, purpose: ask.purpose });
+    addUsage(exchange.usage, reply.usage);
+    this.settings.emit({ type: 'usage', index, usage: reply.usage, purpose: ask.purpose });
     return reply;
+  }
+
+  /** Throws OverBudget when the prompt alone costs more tokens than are left (the reply would cost more still). */
+  private checkBudget(exchange: Exchange, messages: ChatMessage[], purpose: string): void {
+    const left = this.settings.tokensLeft?.();
+    if (left === undefined) return;
+    const remaining = left - exchange.usage.promptTokens - exchange.usage.completionTokens;
+    const prompt = messages.reduce((sum, m) => sum + countTokens(m.content), 0);
+    if (prompt > remaining) {
+      throw new OverBudget(`stopped before the ${purpose} call: its prompt alone is ${prompt} tokens and the token budget has ${Math.max(0, remaining)} left`, exchange);
+    }
   }
 
   private request(messages: ChatMessage[], responseFormat: 'json' | 'text'): Promise<Completion> {

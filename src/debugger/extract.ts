@@ -8,6 +8,8 @@ export interface ExtractOptions {
   filename?: string;
   /** The function (or class) the tests call; the code must still define it at top level. */
   entryPoint?: string;
+  /** Other top-level functions the tests call (inferred from them): the code must still define each. */
+  required?: string[];
 }
 
 export type ExtractResult = { ok: true; code: string } | { ok: false; reason: string };
@@ -48,12 +50,58 @@ function codeBlocks(reply: string): string[] {
   return blocks;
 }
 
-function checkProgram(code: string, options: ExtractOptions): ExtractResult {
+function checkProgram(text: string, options: ExtractOptions): ExtractResult {
+  const code = withoutLineNumbers(text);
+  if (isJsonDocument(code)) return { ok: false, reason: 'the reply is a JSON document, not a program; the fix must be the corrected program itself' };
   const parsed = parseProgramText(code, options.filename);
   if ('reason' in parsed) return { ok: false, reason: parsed.reason };
-  const entry = options.entryPoint;
-  if (entry && !definesAtTopLevel(parsed.ast, entry)) return { ok: false, reason: `the code no longer defines ${entry}` };
+  const needed = [...new Set([...(options.entryPoint ? [options.entryPoint] : []), ...(options.required ?? [])])];
+  const lost = needed.filter((name) => !definesAtTopLevel(parsed.ast, name));
+  if (lost.length > 0) return { ok: false, reason: `the code no longer defines ${lost.join(', ')}, which the tests call` };
   return { ok: true, code };
+}
+
+/** A JSON value (verdicts, say) is valid JavaScript, but running it as the program helps no one. */
+function isJsonDocument(code: string): boolean {
+  const trimmed = code.trim();
+  if (!/^[[{"]/.test(trimmed)) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The prompts show the program with numbered lines ("12| code"); a model that copies them back gets them removed. */
+function withoutLineNumbers(code: string): string {
+  const lines = code.split('\n');
+  const content = lines.filter((line) => line.trim() !== '');
+  if (content.length === 0 || !content.every((line) => /^\s*\d+\|( |$)/.test(line))) return code;
+  return lines.map((line) => line.replace(/^\s*\d+\|( |$)/, '')).join('\n');
+}
+
+/**
+ * The program's top-level functions that the tests call: a fix must keep them when no entry point
+ * was named. Names are matched as `name(` in the test text; only the program's own functions count.
+ */
+export function calledFunctions(code: string, tests: string[], filename?: string): string[] {
+  let ast: t.File;
+  try {
+    ast = parseSource(code, { filename });
+  } catch {
+    return [];
+  }
+  const text = tests.join('\n');
+  return topLevelFunctionNames(ast).filter((name) => new RegExp(`(^|[^\\w$.])${escapeName(name)}\\s*\\(`).test(text));
+}
+
+function topLevelFunctionNames(ast: t.File): string[] {
+  return topLevelBindings(ast).flatMap((binding) => (binding.kind === 'variable' ? [] : [binding.name]));
+}
+
+function escapeName(name: string): string {
+  return name.replace(/[$]/g, '\\$');
 }
 
 function parseProgramText(code: string, filename: string | undefined): { ast: t.File } | { reason: string } {
@@ -83,7 +131,7 @@ function definesAtTopLevel(ast: t.File, name: string): boolean {
 }
 
 function mentions(code: string, name: string): boolean {
-  return new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}([^\\w$]|$)`).test(code);
+  return new RegExp(`(^|[^\\w$])${escapeName(name)}([^\\w$]|$)`).test(code);
 }
 
 function longest<T extends { code: string }>(items: T[]): T {

@@ -14,9 +14,10 @@ export interface FormatTraceOptions {
 
 /**
  * The trace as the LLM reads it in ldb's own prompts, for callers that run their own loop:
- * compacted to a budget, loops collapsed, and every omission said.
+ * compacted to a budget, loops collapsed, and every omission said. (The terminal's view of a trace
+ * is the CLI's own, in src/cli/format-trace.ts.)
  */
-export function formatTrace(trace: Trace, level: DebugLevel, options: FormatTraceOptions): CompactTrace {
+export function formatTraceForModel(trace: Trace, level: DebugLevel, options: FormatTraceOptions): CompactTrace {
   const blocks = parseProgram(options.code, { filename: options.filename, granularity: granularityFor(level) }).blocks;
   return compactTrace({ trace, blocks, source: options.code, level, budgetTokens: options.budgetTokens ?? 1500 });
 }
@@ -28,3 +29,6 @@ export function formatTrace(trace: Trace, level: DebugLevel, options: FormatTrac
 export function granularityFor(level: DebugLevel): Granularity {
   return level === 'line' ? 'statement' : 'block';
 }
+
+/** The public API's name for formatTraceForModel (kept so existing callers keep working). */
+export const formatTrace = formatTraceForModel;

@@ -1,4 +1,4 @@
-import { runTests, traceTest, type CaseResult, type TestRun } from '../api.js';
+import { runTests, type CaseResult, type TestRun } from '../api.js';
 import { splitTests, type TestCase } from '../cases/split.js';
 import { ParseError } from '../errors.js';
 import type { Model } from '../llm/model.js';
@@ -6,7 +6,11 @@ import { resolveLimits, type LimitsInput } from '../sandbox/limits.js';
 import { createSeededRandom } from '../sandbox/guest/random.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import type { Trace } from '../sandbox/trace.js';
-import { Conversation } from './conversation.js';
+import type { Block } from '../program/model.js';
+import { parseProgram } from '../program/program.js';
+import type { Outcome } from '../sandbox/trace.js';
+import { Conversation, OverBudget, type Exchange, type Subject, type Verification } from './conversation.js';
+import { calledFunctions } from './extract.js';
 import { unifiedDiff } from './diff.js';
 import { granularityFor } from './format.js';
 import {
@@ -38,8 +42,12 @@ export interface DebugOptions {
   tokenBudget?: number;
   /** Tokens of trace text per verification prompt; default 1500. */
   traceBudget?: number;
-  /** Which failing case to trace: the first (default), or one chosen by a seeded random draw. */
-  pick?: 'first' | { seed: number };
+  /**
+   * Which failing case to trace: the one with the fewest steps (default: short runs make the
+   * clearest traces), the first, one chosen by a seeded random draw, or a given case (its index in
+   * the cases) while it fails.
+   */
+  pick?: 'shortest' | 'first' | { seed: number } | { case: number };
   /**
    * 'baseline' runs the same loop without the debugger: each fix prompt shows the program, the
    * failing test and its error or expected/actual, with no trace and no verdicts (the ablation
@@ -53,6 +61,8 @@ export interface DebugOptions {
 }
 
 const DEFAULT_ITERATIONS = 10;
+/** The most failing cases traced to find the shortest run. */
+const MAX_TRACED = 8;
 const DEFAULT_TRACE_BUDGET = 1500;
 
 /**
@@ -88,7 +98,7 @@ class DebugSession {
     this.filename = options.filename ?? 'program.js';
     this.cases = typeof options.tests === 'string' ? splitTests(options.tests, { filename: 'tests.js' }) : options.tests;
     this.level = options.level ?? 'block';
-    const seed = options.pick && options.pick !== 'first' ? options.pick.seed : 0;
+    const seed = typeof options.pick === 'object' && 'seed' in options.pick ? options.pick.seed : 0;
     this.random = createSeededRandom(seed);
     this.conversation = new Conversation({
       model: options.model,
@@ -97,6 +107,7 @@ class DebugSession {
       entryPoint: options.entryPoint,
       level: this.level,
       traceBudget: options.traceBudget ?? DEFAULT_TRACE_BUDGET,
+      tokensLeft: () => (options.tokenBudget === undefined ? undefined : options.tokenBudget - this.spent()),
       signal: options.signal,
       emit: (event) => this.emit(event),
     });
@@ -110,6 +121,8 @@ class DebugSession {
   async run(): Promise<DebugResult> {
     const seeded = this.options.code === undefined;
     let code = seeded ? await this.conversation.seed(this.seedUsage) : this.options.code!;
+    // Without an entry point, the functions the tests call are what every patch must keep.
+    if (!this.options.entryPoint) this.conversation.require(calledFunctions(code, this.cases.map((c) => c.source), this.filename));
     const maxIterations = this.options.maxIterations ?? DEFAULT_ITERATIONS;
     let stopReason: StopReason = 'max-iterations';
     for (let index = 0; ; index++) {
@@ -128,7 +141,7 @@ class DebugSession {
         stopReason = 'token-budget';
         break;
       }
-      const next = await this.debugOnce(iteration);
+      const next = await this.debugOnceWithin(iteration);
       if (next.stop) {
         stopReason = next.stop;
         break;
@@ -138,41 +151,94 @@ class DebugSession {
     return this.finish(stopReason, seeded);
   }
 
-  /** One model turn: trace a failing case, verify its blocks, ask for a fix. */
+  /** One model turn: trace a failing case, verify its blocks, ask for a fix. The iteration is built here alone. */
   private async debugOnce(iteration: DebugIteration): Promise<{ code: string; stop?: undefined } | { stop: StopReason }> {
-    const failing = this.pickFailing(iteration);
-    iteration.failingCase = failing;
-    const testCase = this.cases[failing]!;
-    const outcome = iteration.cases[failing]!.outcome;
-    const baseline = this.options.method === 'baseline';
+    const outcomeOf = (i: number): Outcome => iteration.cases[i]!.outcome;
     // A program that does not parse cannot be traced: the fix prompt gets the syntax error.
-    const traceable = !baseline && !(outcome.kind === 'error' && outcome.name === 'SyntaxError');
-    const trace = traceable ? await this.trace(iteration, testCase) : undefined;
-    const verification = trace ? await this.conversation.verify(iteration, testCase, trace) : null;
+    const unparsable = iteration.cases.every((c) => c.outcome.kind === 'error' && c.outcome.name === 'SyntaxError');
+    const baseline = this.options.method === 'baseline';
+    const chosen = unparsable || baseline ? { index: this.firstFailing(iteration) } : await this.chooseFailing(iteration);
+    iteration.failingCase = chosen.index;
+    const subject: Subject = { index: iteration.index, code: iteration.code, blocks: this.blocksOf(iteration.code), testCase: this.cases[chosen.index]! };
+    let verification: Verification | null = null;
+    if (chosen.trace) {
+      iteration.trace = chosen.trace;
+      const compact = this.conversation.compact(subject, chosen.trace);
+      this.emit({ type: 'trace', index: iteration.index, failingCase: chosen.index, trace: chosen.trace, promptTokens: compact.tokens, text: compact.text });
+      verification = await this.conversation.verify(subject, chosen.trace, compact);
+      this.record(iteration, verification);
+      iteration.verdicts = verification.verdicts;
+      if (verification.missing.length > 0) iteration.missing = verification.missing;
+      this.emit({ type: 'verdicts', index: iteration.index, verdicts: verification.verdicts, missing: verification.missing, notes: iteration.notes });
+    }
     if (this.options.signal?.aborted) return { stop: 'aborted' };
-    const fixed = await this.conversation.fix(iteration, testCase, trace?.outcome ?? outcome, baseline ? 'no-debugger' : verification);
-    if (fixed === undefined) return { stop: this.options.signal?.aborted ? 'aborted' : 'no-fix' };
-    const diff = unifiedDiff(iteration.code, fixed, { fromName: this.filename, toName: `${this.filename} (iteration ${iteration.index + 1})` });
-    iteration.patch = { code: fixed, diff };
-    this.emit({ type: 'patch', index: iteration.index, code: fixed, diff });
-    if (this.tried.has(normalise(fixed))) {
+    const fix = await this.conversation.fix(subject, chosen.trace?.outcome ?? outcomeOf(chosen.index), baseline ? 'no-debugger' : verification);
+    this.record(iteration, fix);
+    if (fix.code === undefined) return { stop: this.options.signal?.aborted ? 'aborted' : 'no-fix' };
+    const diff = unifiedDiff(iteration.code, fix.code, { fromName: this.filename, toName: `${this.filename} (iteration ${iteration.index + 1})` });
+    iteration.patch = { code: fix.code, diff };
+    this.emit({ type: 'patch', index: iteration.index, code: fix.code, diff });
+    if (this.tried.has(normalise(fix.code))) {
       iteration.notes.push('the model returned a program that was already tried');
       return { stop: 'repeated-program' };
     }
-    return { code: fixed };
+    return { code: fix.code };
   }
 
-  private async trace(iteration: DebugIteration, testCase: TestCase): Promise<Trace> {
-    const trace = await traceTest({
+  /** debugOnce, stopped before a model call whose prompt alone costs more than the token budget has left. */
+  private async debugOnceWithin(iteration: DebugIteration): Promise<{ code: string; stop?: undefined } | { stop: StopReason }> {
+    try {
+      return await this.debugOnce(iteration);
+    } catch (error) {
+      if (!(error instanceof OverBudget)) throw error;
+      this.record(iteration, error.exchange);
+      iteration.notes.push(error.message);
+      return { stop: 'token-budget' };
+    }
+  }
+
+  private record(iteration: DebugIteration, exchange: Exchange): void {
+    iteration.notes.push(...exchange.notes);
+    iteration.usage = sumTotals([iteration.usage, exchange.usage]);
+  }
+
+  private blocksOf(code: string): Block[] {
+    try {
+      return parseProgram(code, { filename: this.filename, granularity: granularityFor(this.level) }).blocks;
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * The failing case to trace, with its trace: by default the one whose run has the fewest steps
+   * (the failing cases are traced together, at most MAX_TRACED of them, in one sandbox call).
+   */
+  private async chooseFailing(iteration: DebugIteration): Promise<{ index: number; trace?: Trace }> {
+    const failing = iteration.cases.flatMap((c, i) => (c.outcome.kind === 'pass' ? [] : [i]));
+    const pick = this.options.pick ?? 'shortest';
+    let candidates = failing.slice(0, 1);
+    if (pick === 'shortest') candidates = failing.slice(0, MAX_TRACED);
+    else if (typeof pick === 'object' && 'seed' in pick) candidates = [failing[Math.floor(this.random() * failing.length)]!];
+    else if (typeof pick === 'object' && failing.includes(pick.case)) candidates = [pick.case];
+    const run = await runTests({
       code: iteration.code,
-      test: testCase,
+      tests: candidates.map((i) => this.cases[i]!),
       filename: this.filename,
       limits: this.options.limits,
       granularity: granularityFor(this.level),
       sandbox: this.sandbox,
+      trace: true,
     });
-    iteration.trace = trace;
-    return trace;
+    let best = 0;
+    run.cases.forEach((c, k) => {
+      if ((c.trace?.totalEvents ?? Infinity) < (run.cases[best]!.trace?.totalEvents ?? Infinity)) best = k;
+    });
+    return { index: candidates[best]!, trace: run.cases[best]?.trace };
+  }
+
+  private firstFailing(iteration: DebugIteration): number {
+    return iteration.cases.findIndex((c) => c.outcome.kind !== 'pass');
   }
 
   private async test(index: number, code: string): Promise<DebugIteration> {
@@ -204,17 +270,15 @@ class DebugSession {
     return iteration;
   }
 
-  private pickFailing(iteration: DebugIteration): number {
-    const failing = iteration.cases.map((c, i) => (c.outcome.kind === 'pass' ? -1 : i)).filter((i) => i >= 0);
-    if (this.options.pick === undefined || this.options.pick === 'first') return failing[0]!;
-    return failing[Math.floor(this.random() * failing.length)]!;
-  }
-
   private overBudget(): boolean {
     const budget = this.options.tokenBudget;
-    if (budget === undefined) return false;
+    return budget !== undefined && this.spent() >= budget;
+  }
+
+  /** Tokens used so far, the iteration in progress included. */
+  private spent(): number {
     const used = this.totals();
-    return used.promptTokens + used.completionTokens >= budget;
+    return used.promptTokens + used.completionTokens;
   }
 
   private totals(): TokenTotals {

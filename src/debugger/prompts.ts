@@ -4,15 +4,17 @@ import type { Block } from '../program/model.js';
 import { languageOf } from '../program/parse.js';
 import { parseProgram } from '../program/program.js';
 import type { Outcome } from '../sandbox/trace.js';
-import type { CompactTrace, TraceLevel, VerdictTarget } from './compact.js';
-import type { Verdict } from './verdicts.js';
+import type { CompactTrace, VerdictTarget } from './compact.js';
+import { SourceContext } from './compact/source.js';
+import { quotedCode } from './compact/visits.js';
+import type { DebugLevel } from './result.js';
+import type { MissingCode, Verdict } from './verdicts.js';
 
 // Prompts are sent on every iteration of every task of a benchmark: every sentence must earn its tokens.
 
 export const VERIFY_SYSTEM_PROMPT =
-  'You are an expert JavaScript and TypeScript debugger. Given a task, a program written for it, a failing test and a ' +
-  "trace of the program's run on that test, you check the run step by step against what the task requires and judge " +
-  'each part of the code. You answer with one JSON object and nothing else.';
+  "You are an expert JavaScript and TypeScript debugger. You check a program's traced run on a failing test step by step " +
+  'against what its task requires, and judge each part of the code. You answer with one JSON object and nothing else.';
 
 export const FIX_SYSTEM_PROMPT =
   'You are an expert JavaScript and TypeScript programmer. You fix programs that fail their tests, using a debugger\'s ' +
@@ -27,7 +29,9 @@ export const SEED_SYSTEM_PROMPT =
   'You are an expert JavaScript and TypeScript programmer. You write correct, self-contained programs for the tasks ' +
   'you are given. You answer with the complete program in one fenced code block.';
 
-const JSON_SHAPE = '{"verdicts": [{"block": "<id>", "correct": true or false, "explanation": "<one or two sentences>"}]}';
+const JSON_SHAPE =
+  '{"verdicts": [{"block": "<id>", "correct": true or false, "explanation": "<one or two sentences>"}], ' +
+  '"missing": [{"after_line": <n>, "explanation": "<code the task needs that is absent or never ran>"}]}';
 
 export interface VerificationInput {
   /** The task as the program's author saw it; without it the program's own comments are the task. */
@@ -37,22 +41,20 @@ export interface VerificationInput {
   testCase: Pick<TestCase, 'source'>;
   outcome: Outcome;
   compact: CompactTrace;
-  level: TraceLevel;
+  level: DebugLevel;
   /** Console output of the failing run, when there was any. */
   console?: string[];
 }
 
-/** (a) Asks for a verdict on each block, line or call the compacted trace shows. */
+/** (a) Asks for a verdict on each block, line or call that ran, in source order, marking those the trace does not show. */
 export function verificationMessages(input: VerificationInput): ChatMessage[] {
-  const ids = input.compact.targets.map((t) => t.id);
   const user = [
     taskSection(input.task),
-    `Program (${input.filename ?? 'program.js'}, lines numbered):\n\`\`\`\n${numberLines(input.code)}\n\`\`\``,
+    programSection(input.code, input.filename),
     failureSection(input.testCase, input.outcome, input.filename, input.console),
     input.compact.text,
-    `${JUDGE[input.level]}\nReply with only this JSON object:\n${JSON_SHAPE}\n` +
-      `${EACH[input.level]}, in this order: ${ids.join(', ')}.\n` +
-      'For a wrong one, say what is wrong and what it should do instead.',
+    `${JUDGE[input.level]} For a wrong one, say what is wrong and what it should do instead.\n` +
+      `Reply with only this JSON object ("missing" is usually []):\n${JSON_SHAPE}\n${askedIds(input.compact, input.level)}`,
   ];
   return [
     { role: 'system', content: VERIFY_SYSTEM_PROMPT },
@@ -60,7 +62,17 @@ export function verificationMessages(input: VerificationInput): ChatMessage[] {
   ];
 }
 
-const JUDGE: Record<TraceLevel, string> = {
+/** "One entry per block …, in source order: f#1, f#2*, f#3." with what the star means and why entries are not asked. */
+function askedIds(compact: CompactTrace, level: DebugLevel): string {
+  const ids = compact.targets.map((t) => (t.shown === false ? `${t.id}*` : t.id));
+  const order = level === 'function' ? 'in this order' : 'in source order';
+  const lines = [`${EACH[level]}, ${order}: ${ids.join(', ')}.`];
+  if (ids.some((id) => id.endsWith('*'))) lines.push('* ran only in steps cut from the trace: judge it from its code and the values around it.');
+  if (level !== 'function') lines.push(ENTRY_NOTE[level]);
+  return lines.join('\n');
+}
+
+const JUDGE: Record<DebugLevel, string> = {
   block:
     'Go through the trace block by block. For each block, judge from the values before and after it whether it does ' +
     'what the task needs at that point.',
@@ -72,9 +84,15 @@ const JUDGE: Record<TraceLevel, string> = {
     'needs. A call is wrong only if its own code is at fault, not just because a call it made returned a wrong value.',
 };
 
-const EACH: Record<TraceLevel, string> = {
-  block: 'One entry per block (one for a block that ran several times)',
-  line: 'One entry per line (one for a line that ran several times)',
+/** Why a function's entry is never asked about, said where the model might wonder. */
+const ENTRY_NOTE: Record<'block' | 'line', string> = {
+  block: "(Entry blocks hold the caller's arguments: not asked.)",
+  line: "(A function's first line holds the caller's arguments: not asked.)",
+};
+
+const EACH: Record<DebugLevel, string> = {
+  block: 'One entry per block',
+  line: 'One entry per line',
   function: 'One entry per call',
 };
 
@@ -98,8 +116,12 @@ export interface FixInput {
    * Undefined when no debugger ran (the baseline method): the prompt does not mention one.
    */
   verdicts: Verdict[] | null | undefined;
+  /** Code the debugger found missing. */
+  missing?: MissingCode[];
   /** What the verdict ids stand for (from the compacted trace); without them they are looked up in the code. */
   targets?: VerdictTarget[];
+  /** The program's blocks, to quote a judged block's own code; parsed from `code` when absent. */
+  blocks?: Block[];
   entryPoint?: string;
 }
 
@@ -109,11 +131,11 @@ export function fixMessages(input: FixInput): ChatMessage[] {
   const keep = input.entryPoint ? ` Keep ${entrySignature(input.code, input.filename, input.entryPoint)} with the same name and parameters.` : '';
   const user = [
     taskSection(input.task),
-    `Program (${input.filename ?? 'program.js'}):\n\`\`\`${tag}\n${input.code.replace(/\s+$/, '')}\n\`\`\``,
+    programSection(input.code, input.filename),
     failureSection(input.testCase, input.outcome, input.filename),
-    ...(input.verdicts === undefined ? [] : [findingsSection(input.verdicts, input)]),
+    ...(input.verdicts === undefined ? [] : [findingsSection({ ...input, verdicts: input.verdicts })]),
     `Fix the program so that it does what the task asks (the test is one example of it). Reply with the complete ` +
-      `corrected program in one \`\`\`${tag} code block.${keep} Add no imports, exports or tests.`,
+      `corrected program, without line numbers, in one \`\`\`${tag} code block.${keep} Add no imports, exports or tests.`,
   ];
   return [
     { role: 'system', content: input.verdicts === undefined ? BASELINE_FIX_SYSTEM_PROMPT : FIX_SYSTEM_PROMPT },
@@ -121,46 +143,71 @@ export function fixMessages(input: FixInput): ChatMessage[] {
   ];
 }
 
-function findingsSection(verdicts: Verdict[] | null, input: FixInput): string {
-  if (verdicts === null) return 'A debugger traced this test, but its findings could not be read.';
-  const wrong = verdicts.filter((v) => !v.correct);
-  if (wrong.length === 0) {
+function findingsSection(input: FixInput & { verdicts: Verdict[] | null }): string {
+  if (input.verdicts === null) return 'A debugger traced this test, but its findings could not be read.';
+  const wrong = input.verdicts.filter((v) => !v.correct);
+  const missing = input.missing ?? [];
+  if (wrong.length === 0 && missing.length === 0) {
     return 'A debugger traced this test and judged every part it checked correct, yet the test fails: look again at the task.';
   }
-  const locate = locator(input);
-  const lines = wrong.map((v) => `- ${v.block}${locate(v.block)}: ${v.explanation.trim() || '(no explanation given)'}`);
-  const right = verdicts.filter((v) => v.correct).map((v) => v.block);
-  const rest = right.length > 0 ? `\nJudged correct: ${right.join(', ')}.` : '';
-  return `A debugger traced this test and judged these parts wrong:\n${lines.join('\n')}${rest}`;
+  const quote = quoter(input);
+  const parts: string[] = [];
+  if (wrong.length > 0) {
+    const lines = wrong.flatMap((v) => [`- ${quote(v.block)}: ${v.explanation.trim() || '(no explanation given)'}`, ...quote.code(v.block)]);
+    parts.push(`A debugger traced this test and judged these parts wrong:\n${lines.join('\n')}`);
+  }
+  if (missing.length > 0) {
+    const lines = missing.map((m) => `- after line ${m.afterLine}: ${m.explanation || '(no explanation given)'}`);
+    parts.push(`${wrong.length > 0 ? 'It' : 'A debugger traced this test and'} found code missing:\n${lines.join('\n')}`);
+  }
+  const right = input.verdicts.filter((v) => v.correct).map((v) => v.block);
+  if (right.length > 0) parts.push(`Judged correct: ${right.join(', ')}.`);
+  return parts.join('\n');
 }
 
-/** " (line 10: `for (…) {`)" for a verdict id: from the compacted trace's targets, else from the program itself. */
-function locator(input: FixInput): (id: string) => string {
-  const source = input.code.split(/\r?\n/);
+interface Quoter {
+  /** "sumTo#2, line 10" or "the call fib(n = 3)". */
+  (id: string): string;
+  /** The judged block's own code, quoted as the trace quotes it ("  | …" lines). */
+  code(id: string): string[];
+}
+
+/** Names and quotes a verdict's block, line or call: from the compacted trace's targets, else from the program itself. */
+function quoter(input: FixInput): Quoter {
   const targets = new Map((input.targets ?? []).map((t) => [t.id, t]));
-  let blocks: Map<string, Block> | undefined;
-  const blockLines = (id: string): { start: number; end: number } | undefined => {
-    blocks ??= programBlocks(input.code, input.filename);
-    const loc = blocks.get(id)?.loc;
+  let context: SourceContext | undefined;
+  const source = (): SourceContext => (context ??= new SourceContext(input.code, input.blocks ?? programBlocks(input.code, input.filename)));
+  const linesOf = (id: string): { start: number; end: number } | undefined => {
+    const target = targets.get(id);
+    if (target) return target.lines;
+    const line = /^L(\d+)$/.exec(id);
+    if (line) return { start: Number(line[1]), end: Number(line[1]) };
+    const loc = source().block(id)?.loc;
     return loc ? { start: loc.start.line, end: loc.end.line } : undefined;
   };
-  return (id) => {
+  const name = (id: string): string => {
     const target = targets.get(id);
-    if (target?.kind === 'call') return ` (the call ${target.label})`;
-    const line = /^L(\d+)$/.exec(id);
-    const lines = target?.lines ?? (line ? { start: Number(line[1]), end: Number(line[1]) } : blockLines(id));
-    if (!lines) return '';
-    if (lines.end > lines.start) return ` (lines ${lines.start}-${lines.end})`;
-    const text = source[lines.start - 1]?.trim();
-    return text ? ` (line ${lines.start}: \`${text}\`)` : ` (line ${lines.start})`;
+    if (target?.kind === 'call') return `${id} (the call ${target.label})`;
+    const lines = linesOf(id);
+    if (!lines) return id;
+    return lines.end > lines.start ? `${id}, lines ${lines.start}-${lines.end}` : `${id}, line ${lines.start}`;
   };
+  name.code = (id: string): string[] => {
+    if (targets.get(id)?.kind === 'call') return [];
+    const block = source().block(id);
+    if (block) return quotedCode(block, source());
+    const lines = linesOf(id);
+    const text = lines ? source().lines[lines.start - 1]?.trim() : undefined;
+    return text ? [`  | ${text}`] : [];
+  };
+  return name;
 }
 
-function programBlocks(code: string, filename: string | undefined): Map<string, Block> {
+function programBlocks(code: string, filename: string | undefined): Block[] {
   try {
-    return new Map(parseProgram(code, { filename }).blocks.map((b) => [b.id, b]));
+    return parseProgram(code, { filename }).blocks;
   } catch {
-    return new Map();
+    return [];
   }
 }
 
@@ -227,6 +274,11 @@ export function describeFailure(outcome: Outcome, filename?: string): string {
     case 'memory':
       return `It ran out of memory (limit ${outcome.limitMb} MB).`;
   }
+}
+
+/** The program as every prompt shows it: numbered lines, trailing spaces dropped, so the verify and fix prompts quote one text. */
+function programSection(code: string, filename: string | undefined): string {
+  return `Program (${filename ?? 'program.js'}, lines numbered):\n\`\`\`\n${numberLines(code)}\n\`\`\``;
 }
 
 function numberLines(code: string): string {

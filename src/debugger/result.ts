@@ -2,10 +2,14 @@ import type { CaseResult } from '../api.js';
 import type { Usage } from '../llm/model.js';
 import type { Outcome, Trace } from '../sandbox/trace.js';
 
-import type { Verdict } from './verdicts.js';
+import type { MissingCode, Verdict } from './verdicts.js';
 
-export type { Verdict };
+export type { MissingCode, Verdict };
 
+/**
+ * How finely a run is shown and judged: a step per line of code, per block visit (LDB's default)
+ * or per call. The one level type of tracing, prompts and the loop.
+ */
 export type DebugLevel = 'line' | 'block' | 'function';
 
 export interface TokenTotals {
@@ -35,6 +39,8 @@ export interface DebugIteration {
   trace?: Trace;
   /** Null when the model's verdicts could not be read even after one retry. */
   verdicts?: Verdict[] | null;
+  /** Code the model found missing (absent when it found none). */
+  missing?: MissingCode[];
   notes: string[];
   /** The program the model proposed, and its diff from `code`. */
   patch?: { code: string; diff: string };
@@ -59,7 +65,7 @@ export type DebugEvent =
   | { type: 'iteration'; index: number; code: string }
   | { type: 'tests'; index: number; passed: number; total: number; cases: CaseResult[] }
   | { type: 'trace'; index: number; failingCase: number; trace: Trace; promptTokens: number; /** The compacted text the model is shown. */ text?: string }
-  | { type: 'verdicts'; index: number; verdicts: Verdict[] | null; notes: string[] }
+  | { type: 'verdicts'; index: number; verdicts: Verdict[] | null; missing?: MissingCode[]; notes: string[] }
   | { type: 'patch'; index: number; code: string; diff: string }
   | { type: 'usage'; index: number; usage: Usage; purpose: 'seed' | 'verify' | 'fix' }
   | { type: 'done'; result: DebugResult };

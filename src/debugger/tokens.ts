@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { estimateTokens } from '../llm/model.js';
 
 type TiktokenModule = typeof import('js-tiktoken/lite');
 type Encoder = InstanceType<TiktokenModule['Tiktoken']>;
@@ -7,7 +8,6 @@ type Ranks = ConstructorParameters<TiktokenModule['Tiktoken']>[0];
 /** The encoding of current OpenAI models; other vendors' counts differ by a few percent, which a budget tolerates. */
 export const TOKENIZER_ENCODING = 'o200k_base';
 
-const CHARS_PER_TOKEN = 4;
 
 // undefined: not tried yet; null: tried and failed (counted by characters from then on).
 let encoder: Encoder | null | undefined;
@@ -20,12 +20,12 @@ export function countTokens(text: string): number {
   if (text === '') return 0;
   const loaded = loadEncoder();
   // Empty lists for allowed and disallowed specials: a program containing "<|endoftext|>" is plain text to us.
-  return loaded ? loaded.encode(text, [], []).length : Math.ceil(text.length / CHARS_PER_TOKEN);
+  return loaded ? loaded.encode(text, [], []).length : estimateTokens(text);
 }
 
-/** Which counter countTokens uses: the real tokenizer, or the characters/4 estimate when it could not load. */
+/** Which counter countTokens uses: the real tokenizer, or the LLM layer's characters/4 estimate when it could not load. */
 export function tokenizerName(): string {
-  return loadEncoder() ? TOKENIZER_ENCODING : `chars/${CHARS_PER_TOKEN}`;
+  return loadEncoder() ? TOKENIZER_ENCODING : 'chars/4';
 }
 
 function loadEncoder(): Encoder | null {

@@ -7,8 +7,14 @@ export interface Verdict {
   explanation: string;
 }
 
+/** Code the model says is absent (or never ran when it should have): it belongs after `afterLine`. */
+export interface MissingCode {
+  afterLine: number;
+  explanation: string;
+}
+
 export type VerdictParseResult =
-  | { ok: true; verdicts: Verdict[]; warnings: string[] }
+  | { ok: true; verdicts: Verdict[]; missing: MissingCode[]; warnings: string[] }
   | { ok: false; error: string };
 
 const TRUTH: Record<string, boolean> = { true: true, false: false };
@@ -35,13 +41,40 @@ const MAX_ISSUES = 5;
 export function parseVerdicts(reply: string, knownBlocks: string[]): VerdictParseResult {
   const found = findJsonValues(reply);
   if (found.values.length === 0) return { ok: false, error: found.error ?? noJson() };
+  const missing = missingList(found.values);
+  if (typeof missing === 'string') return { ok: false, error: missing };
   const list = verdictList(found.values);
   if (typeof list === 'string') return { ok: false, error: list };
   // Nothing ran, so nothing was asked: an empty answer is the right one.
-  if (list.length === 0 && knownBlocks.length === 0) return { ok: true, verdicts: [], warnings: [] };
+  if (list.length === 0 && knownBlocks.length === 0) return { ok: true, verdicts: [], missing, warnings: [] };
+  // Only missing code, every block judged implicitly fine: the missing entries carry the finding.
+  if (list.length === 0 && missing.length > 0) return { ok: true, verdicts: [], missing, warnings: [`no verdict for: ${knownBlocks.join(', ')}`] };
   const checked = validate(list);
   if (typeof checked === 'string') return { ok: false, error: checked };
-  return matchKnown(checked, knownBlocks);
+  const matched = matchKnown(checked, knownBlocks);
+  return matched.ok ? { ...matched, missing } : matched;
+}
+
+const missingSchema = z.object({
+  after_line: z.coerce.number({ invalid_type_error: 'must be a line number' }).int('must be a whole line number').min(0, 'must be 0 or more'),
+  explanation: z.string({ invalid_type_error: 'must be a string' }).default(''),
+});
+
+/** The optional "missing" list: `[{"after_line": 18, "explanation": "..."}]`. */
+function missingList(values: unknown[]): MissingCode[] | string {
+  const holder = values.find((v) => isRecord(v) && 'missing' in v) as Record<string, unknown> | undefined;
+  if (!holder || holder.missing === null || holder.missing === undefined) return [];
+  if (!Array.isArray(holder.missing)) return '"missing" must be an array of {"after_line", "explanation"} objects';
+  const found: MissingCode[] = [];
+  for (const [i, item] of holder.missing.entries()) {
+    const parsed = missingSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `missing[${i}].${issue.path.join('.') || 'entry'} ${issue.message}`;
+    }
+    found.push({ afterLine: parsed.data.after_line, explanation: parsed.data.explanation.trim() });
+  }
+  return found;
 }
 
 function noJson(): string {
@@ -51,6 +84,7 @@ function noJson(): string {
 /** Picks the verdict array out of the JSON values found in the reply. */
 function verdictList(values: unknown[]): unknown[] | string {
   for (const value of values) {
+    if (isRecord(value) && 'missing' in value && !('verdicts' in value)) return [];
     if (Array.isArray(value)) return value;
     if (isRecord(value) && 'verdicts' in value) {
       return Array.isArray(value.verdicts) ? value.verdicts : '"verdicts" must be an array of {"block", "correct", "explanation"} objects';
@@ -109,7 +143,7 @@ function matchKnown(verdicts: Verdict[], knownBlocks: string[]): VerdictParseRes
   ].filter((w) => w !== '');
   const order = new Map(knownBlocks.map((id, i) => [id, i]));
   const sorted = [...kept.values()].sort((a, b) => order.get(a.block)! - order.get(b.block)!);
-  return { ok: true, verdicts: sorted, warnings };
+  return { ok: true, verdicts: sorted, missing: [], warnings };
 }
 
 function canonicalId(id: string): string {

@@ -1,3 +1,5 @@
+import type { RenderCaps } from './guest/render.js';
+
 /** How far a run may go. Defaults suit HumanEval-size programs; all can be overridden per call. */
 export interface Limits {
   /** Wall-clock time for one test case (program load + the assertion), in milliseconds. */
@@ -14,11 +16,8 @@ export interface Limits {
   seed: number;
 }
 
-export interface RenderLimits {
-  depth: number;
-  items: number;
-  stringLength: number;
-}
+/** The one render-caps type: the guest renderer's own (a type-only import; nothing of the guest runs here). */
+export type RenderLimits = RenderCaps;
 
 export const DEFAULT_LIMITS: Limits = {
   timeMs: 3000,

@@ -7,6 +7,8 @@ export interface TraceEvent {
   depth: number;
   vars: Record<string, string>;
   changed: string[];
+  /** Variables the block assigns, changed or not (`m += 0` is a write); filled from the program's assignments. */
+  written?: string[];
   /** How the block was left, when not by falling through to the next one. */
   exit?: 'return' | 'throw' | 'interrupted';
   /** The rendered return value (exit 'return') or thrown value (exit 'throw'). */

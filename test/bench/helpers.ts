@@ -37,7 +37,7 @@ export function debuggerScript(options: ScriptOptions = {}): (request: RecordedR
     const text = messages.map((m) => m.content).join('\n');
     const format = request.body.response_format as { type?: string } | undefined;
     if (format?.type === 'json_object') {
-      const ids = /in this order: (.*)\.\n/.exec(text)?.[1]?.split(', ') ?? [];
+      const ids = (/in (?:this|source) order: (.*)\.\n/.exec(text)?.[1]?.split(', ') ?? []).map((id) => id.replace(/\*$/, ''));
       const verdicts = ids.map((id, i) => ({ block: id, correct: i < ids.length - 1, explanation: i < ids.length - 1 ? 'fine' : 'wrong result here' }));
       return { ...delay, reply: JSON.stringify({ verdicts }), usage: { prompt: 100, completion: 20 } };
     }

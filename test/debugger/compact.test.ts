@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceTest } from '../../src/api.js';
-import { compactTrace, identifiersIn, type CompactTrace, type TraceLevel } from '../../src/debugger/compact.js';
+import { compactTrace, identifiersIn, type CompactTrace } from '../../src/debugger/compact.js';
+import type { DebugLevel } from '../../src/debugger/result.js';
 import { countTokens } from '../../src/debugger/tokens.js';
 import type { Block } from '../../src/program/model.js';
 import { parseProgram } from '../../src/program/program.js';
@@ -23,8 +24,8 @@ async function traced(code: string, test: string, options: { filename?: string; 
   return { trace, blocks: parseProgram(code, { filename: options.filename }).blocks, source: code };
 }
 
-function compact(run: Traced, level: TraceLevel = 'block', budgetTokens = 4000): CompactTrace {
-  return compactTrace({ ...run, level, budgetTokens });
+function compact(run: Traced, level: DebugLevel = 'block', budgetTokens = 4000, keep?: 'position'): CompactTrace {
+  return compactTrace({ ...run, level, budgetTokens, keep });
 }
 
 const fixture = (path: string): string => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
@@ -64,9 +65,9 @@ describe('compactTrace at block level: a short off-by-one loop', () => {
     expect(text).toMatch(/^Trace at block level: 8 steps, all shown\./);
     expect(omitted).toEqual([]);
     expect(stepNumbers(text)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(text).toContain('step 3 · sumTo#2 loop, line 10 · test → true\n  | for (let i = 1; i < n; i++) {');
-    expect(text).toContain('step 7 · sumTo#2 loop, line 10 · test → false');
-    expect(text).toContain('step 8 · sumTo#4, line 13 · returns 3\n  | return total;');
+    expect(text).toContain('step 3 · block sumTo#2 loop, line 10 · test → true\n  | for (let i = 1; i < n; i++)');
+    expect(text).toContain('step 7 · block sumTo#2 loop, line 10 · test → false');
+    expect(text).toContain('step 8 · block sumTo#4, line 13 · returns 3\n  | return total;');
     expect(text.trimEnd().split('\n').pop()).toBe('End of run: the test failed: expected 6, got 3.');
   });
 
@@ -80,7 +81,7 @@ describe('compactTrace at block level: a short off-by-one loop', () => {
   it('asks for verdicts on the blocks that ran, not on the entry (its arguments are the caller\'s)', () => {
     const { targets } = compact(run);
     expect(targets.map((t) => t.id)).toEqual(['sumTo#1', 'sumTo#2', 'sumTo#3', 'sumTo#4']);
-    expect(targets[1]).toEqual({ id: 'sumTo#2', kind: 'block', label: 'line 10', lines: { start: 10, end: 10 }, blocks: ['sumTo#2'] });
+    expect(targets[1]).toEqual({ id: 'sumTo#2', kind: 'block', label: 'line 10', lines: { start: 10, end: 10 }, blocks: ['sumTo#2'], shown: true });
   });
 
   it('counts tokens of the text it returns with the real tokenizer, or the one it is given', () => {
@@ -93,7 +94,7 @@ describe('compactTrace at block level: a short off-by-one loop', () => {
   it('at line level labels every source line and asks for verdicts per line', () => {
     const { text, targets } = compact(run, 'line');
     expect(text).toMatch(/^Trace at line level: 8 steps, all shown\./);
-    expect(text).toContain('step 4 · sumTo#3\n  L11  total += i;\n  total = 1*  i = 1  (unchanged: n)');
+    expect(text).toContain('step 4 · block sumTo#3\n  L11  total += i;\n  total = 1*  i = 1  (unchanged: n)');
     expect(targets.map((t) => t.id)).toEqual(['L9', 'L10', 'L11', 'L13']);
     expect(targets.find((t) => t.id === 'L11')).toMatchObject({ kind: 'line', lines: { start: 11, end: 11 }, blocks: ['sumTo#3'] });
   });
@@ -104,7 +105,7 @@ describe('compactTrace: long loops', () => {
     const run = await traced(SUM_TO('n'), 'assert.strictEqual(sumTo(300), 44850)', { limits: { maxEvents: 5000 } });
     const { text, omitted } = compact(run);
     expect(stepNumbers(text)).toEqual([1, 2, 3, 4, 599, 600, 601, 602]);
-    expect(omitted).toEqual(['steps 5-598 omitted: iterations 2-298 of 299 of the same path sumTo#2 → sumTo#3; total 1→44551, i 2→298; unchanged: n']);
+    expect(omitted).toEqual(['steps 5-598 omitted: iterations 2-298 of 299 of the same blocks sumTo#2 → sumTo#3; hidden: total = 1..44551, i = 2..298; unchanged: n']);
     expect(text).toContain(`… ${omitted[0]}`);
     expect(text).toMatch(/^Trace at block level: 602 steps; 8 shown\. NOT shown: 594 steps of repeated loop iterations \(summarised\)\./);
   });
@@ -115,18 +116,18 @@ describe('compactTrace: long loops', () => {
     const { text, omitted } = compact(run);
     expect(stepNumbers(text)).toEqual([1, 2, 3, 4, 19999, 20000, 20001, 20002]);
     expect(omitted).toEqual([
-      `steps 5-19998 omitted: iterations 2-9998 of 9999 of the same path sumTo#2 → sumTo#3 (${run.trace.dropped} of these steps were not recorded); total 1→49985001, i 2→9998; unchanged: n`,
+      `steps 5-19998 omitted: iterations 2-9998 of 9999 of the same blocks sumTo#2 → sumTo#3 (${run.trace.dropped} of these steps were not recorded); hidden: total = 1..49985001, i = 2..9998; unchanged: n`,
     ]);
     expect(text).toContain(`NOT shown: ${run.trace.dropped} steps the tracer did not record; ${19994 - run.trace.dropped} steps of repeated loop iterations`);
   });
 
-  it('keeps within the budget by dropping the middle first, then the first steps, never the last', async () => {
+  it('among steps of equal relevance, drops the middle first, then the first steps, never the last', async () => {
     const run = await traced(COLLATZ, 'assert.strictEqual(steps(27), 112)');
-    const all = compact(run, 'block', 20_000);
+    const all = compact(run, 'block', 20_000, 'position');
     expect(all.omitted).toHaveLength(8);
-    expect(all.omitted.every((note) => note.includes('of the same path'))).toBe(true);
+    expect(all.omitted.every((note) => note.includes('of the same blocks'))).toBe(true);
     for (const budget of [1200, 800, 500]) {
-      const { text, tokens, omitted } = compact(run, 'block', budget);
+      const { text, tokens, omitted } = compact(run, 'block', budget, 'position');
       expect(tokens).toBeLessThanOrEqual(budget);
       const shown = stepNumbers(text);
       expect(shown.slice(-3)).toEqual([446, 447, 448]);
@@ -135,7 +136,7 @@ describe('compactTrace: long loops', () => {
       // The dropped stretch is one marker, not one per summary it swallowed; the summary of the
       // loop running at the end stays (it may split the stretch in two).
       expect(omitted.filter((n) => n.includes('to fit the length limit')).length).toBeLessThanOrEqual(2);
-      expect(omitted).toContain('steps 434-441 omitted: iterations 2-3 of 4 of the same path steps#6 → steps#2 → steps#3 → steps#4; n 8→2, count 108→109');
+      expect(omitted).toContain('steps 434-441 omitted: iterations 2-3 of 4 of the same blocks steps#6 → steps#2 → steps#3 → steps#4; hidden: n = 8..2, count = 108..109');
     }
   });
 
@@ -143,7 +144,7 @@ describe('compactTrace: long loops', () => {
     const run = await traced(COLLATZ, 'assert.strictEqual(steps(27), 112)');
     const seen: number[][] = [];
     for (let budget = 700; budget >= 150; budget -= 10) {
-      const { text, tokens } = compact(run, 'block', budget);
+      const { text, tokens } = compact(run, 'block', budget, 'position');
       const shown = stepNumbers(text);
       seen.push(shown);
       expect(shown.at(-1)).toBe(448);
@@ -159,7 +160,7 @@ describe('compactTrace: long loops', () => {
       if (head.length > 0) expect(tail.slice(-3)).toEqual([446, 447, 448]);
     }
     expect(seen).toContainEqual([447, 448]);
-    const impossible = compact(run, 'block', 10);
+    const impossible = compact(run, 'block', 10, 'position');
     expect(stepNumbers(impossible.text)).toEqual([448]);
     expect(impossible.omitted).toEqual(['steps 1-447 omitted to fit the length limit (447 steps)']);
   });
@@ -170,7 +171,7 @@ describe('compactTrace: long loops', () => {
     const { text, omitted, tokens } = compact(run, 'block', 1500);
     expect(tokens).toBeLessThanOrEqual(1500);
     expect(omitted).toHaveLength(1);
-    expect(omitted[0]).toMatch(/^steps 11-\d+ omitted: iterations 2-\d+ of \d+ of the same path countWords#2 → countWords#3 → countWords#4 \(\d+ of these steps were not recorded\); no variable changed; unchanged: s, count, inWord, i$/);
+    expect(omitted[0]).toMatch(/^steps 11-\d+ omitted: iterations 2-\d+ of \d+ of the same blocks countWords#2 → countWords#3 → countWords#4 \(\d+ of these steps were not recorded\); hidden: no variable changed; unchanged: s, count, inWord, i$/);
     // Step numbers count the test's own steps (the program's top-level steps are not shown).
     const caseTotal = run.trace.totalEvents - (run.trace.loadEvents ?? 0);
     expect(stepNumbers(text).pop()).toBe(caseTotal);
@@ -193,7 +194,7 @@ describe('compactTrace: errors', () => {
     const run = await traced(fixture('ts/top-scorer-undefined.ts'), 'assert.strictEqual(topScorer([]), null)', { filename: 'top-scorer.ts' });
     const { text, targets } = compact(run);
     expect(text).toContain(
-      "step 3 · topScorer#5, line 21 · ✗ TypeError thrown here: Cannot read properties of undefined (reading 'name')\n  | return best.name;\n  best = undefined  (unchanged: players)",
+      "step 3 · block topScorer#5, line 21 · ✗ TypeError thrown here: Cannot read properties of undefined (reading 'name')\n  | return best.name;\n  best = undefined  (unchanged: players)",
     );
     expect(text).toContain("End of run: TypeError at top-scorer.ts line 21: Cannot read properties of undefined (reading 'name')");
     expect(targets.map((t) => t.id)).toEqual(['topScorer#1', 'topScorer#5']);
@@ -212,8 +213,8 @@ function outer(list) {
 }`;
     const run = await traced(code, 'assert.deepStrictEqual(outer([{ v: 1 }, null]), [1])');
     const text = compact(run, 'block', 200).text;
-    expect(text).toMatch(/step 7 · helper#3, line 3 · ✗ TypeError thrown here/);
-    expect(text).toMatch(/step 8 · outer#1, lines 7-9 · left by the exception/);
+    expect(text).toMatch(/step 7 · block helper#3, line 3 · ✗ TypeError thrown here/);
+    expect(text).toMatch(/step 8 · block outer#1, lines 7-9 · left by the exception/);
     const calls = compact(run, 'function').text;
     expect(calls).toContain('  helper/call-2  helper(xs = [ { v: 1 }, null ]) → ✗ TypeError thrown here');
     expect(calls).toContain('outer/call-1  outer(list = [ { v: 1 }, null ]) → left by the exception');
@@ -223,8 +224,8 @@ function outer(list) {
     const run = await traced('function down(n) {\n  return n + down(n - 1);\n}', 'assert.strictEqual(down(3), 6)');
     expect(run.trace.outcome).toMatchObject({ kind: 'error', name: 'RangeError' });
     const { text, omitted } = compact(run, 'block', 1500);
-    expect(omitted[0]).toMatch(/^steps 3-\d+ omitted: repetitions 2-\d+ of \d+ of the same path down#0, each repetition one call deeper; n 1→-\d+$/);
-    expect(omitted.at(-1)).toMatch(/of the same path down#1, each repetition one call shallower; n -\d+→2$/);
+    expect(omitted[0]).toMatch(/^steps 3-\d+ omitted: repetitions 2-\d+ of \d+ of the same blocks down#0, each repetition one call deeper; hidden: n = 1..-\d+$/);
+    expect(omitted.at(-1)).toMatch(/of the same blocks down#1, each repetition one call shallower; hidden: n = -\d+..2$/);
     expect(text).toMatch(/down#1, line 2 · ✗ RangeError thrown here: Maximum call stack size exceeded/);
     const calls = compact(run, 'function', 1500);
     expect(calls.text).toMatch(/down\/call-\d+ {2}down\(…\) \(entered where the run was not recorded; first seen with n = -\d+\) → ✗ RangeError thrown here/);
@@ -255,6 +256,7 @@ describe('compactTrace at function level', () => {
       label: 'fib(n = 4)',
       lines: { start: 8, end: 13 },
       blocks: ['fib#0', 'fib#1', 'fib#2', 'fib#3'],
+      shown: true,
     });
   });
 
@@ -265,9 +267,74 @@ describe('compactTrace at function level', () => {
 }`;
     const run = await traced(code, 'assert.strictEqual(sum(30), 0)');
     const { text, omitted } = compact(run, 'function');
-    expect(omitted).toEqual(['calls 3-30 omitted: repetitions 2-29 of 30 of the same calls sum, each repetition one call deeper; n 28→1; results returns 406 … returns 1']);
+    expect(omitted).toEqual(['calls 3-30 omitted: repetitions 2-29 of 30 of the same calls sum, each repetition one call deeper; hidden: n = 28..1; results returns 406 … returns 1']);
     expect(text).toContain('sum/call-1  sum(n = 30) → returns 465');
     expect(text).toMatch(/sum\/call-31 {2}sum\(n = 0\) → returns 0/);
+  });
+});
+
+describe('compactTrace: relevance over position (issue 9)', () => {
+  const SORT_TEST = 'assert.deepStrictEqual(orderByPoints([3, 21, 40, 5, -12, 11, 7]), [-12, 11, 3, 21, 40, 5, 7])';
+  /** The comparison that left -12 behind 21: digitSum(-12) counts the minus sign away, so comesBefore(-12, 21) is false. */
+  const DECISIVE = /step (\d+) · block comesBefore#1, line 18 · returns false\n {4}\| return digitSum\(a\) < digitSum\(b\);\n {4}a = -12 {2}b = 21/;
+  let sort: Traced;
+  beforeAll(async () => {
+    sort = await traced(fixture('js/sort-digit-sum.js'), SORT_TEST);
+  });
+
+  it('keeps the decisive comparison in the middle of a long sort, which keeping by position loses', () => {
+    expect(sort.trace.totalEvents).toBeGreaterThan(200);
+    const kept = compact(sort, 'block', 800);
+    expect(kept.tokens).toBeLessThanOrEqual(800);
+    const decisive = DECISIVE.exec(kept.text);
+    expect(decisive).not.toBeNull();
+    const step = Number(decisive![1]);
+    // In the middle of the run: neither among the first nor the last steps a positional budget keeps.
+    expect(step).toBeGreaterThan(50);
+    expect(step).toBeLessThan(sort.trace.totalEvents - 50);
+    expect(kept.text).toContain('Steps were kept by relevance');
+    const byPosition = compact(sort, 'block', 800, 'position');
+    expect(byPosition.text).not.toMatch(DECISIVE);
+    expect(byPosition.shownSteps).not.toContain(step);
+  });
+
+  it('asks for every block that ran, in source order, starring those whose steps were cut', () => {
+    const { targets } = compact(sort, 'block', 800);
+    const ids = targets.map((t) => t.id);
+    // Every block that ran, the swap included, though most of its steps are cut.
+    expect(ids).toEqual(['orderByPoints#1', 'orderByPoints#2', 'orderByPoints#3', 'orderByPoints#4', 'orderByPoints#5', 'orderByPoints#6', 'comesBefore#1', 'digitSum#1', 'digitSum#2', 'digitSum#3', 'digitSum#4']);
+    expect(targets.map((t) => t.lines.start)).toEqual([...targets.map((t) => t.lines.start)].sort((a, b) => a - b));
+    expect(targets.some((t) => t.shown === false)).toBe(true);
+    expect(targets.find((t) => t.id === 'comesBefore#1')!.shown).toBe(true);
+  });
+
+  it('marks a write of an unchanged value, distinct from a change', async () => {
+    const run = await traced('function area(w, h) {\n  let m = 0;\n  for (let y = 0; y < 2; y++) {\n    m += y * h + h;\n  }\n  return m;\n}', 'assert.strictEqual(area(3, 0), 0)');
+    const { text } = compact(run);
+    expect(text).toContain('m = 0 (same)');
+    expect(text).toMatch(/ {2}m = 0\*/);
+    expect(text).toContain('`x = v (same)` assigned its old value');
+  });
+
+  it("shows a branch block's own code: its test, and a body that shares the line shows only itself", async () => {
+    const code = 'function f(n) {\n  let p = 0;\n  p += n;\n  if (p > 10) {\n    return p;\n  } else if (p < 0) { p = 0; }\n  return p;\n}';
+    const run = await traced(code, 'assert.strictEqual(f(-3), 1)');
+    const { text } = compact(run);
+    expect(text).toContain('branch, lines 2-4 · test → false\n  | let p = 0;\n  | p += n;\n  | if (p > 10)\n');
+    expect(text).toContain('branch, line 6 · test → true\n  | if (p < 0)\n');
+    expect(text).toMatch(/block f#\d+, line 6\n {2}\| p = 0;\n/);
+  });
+
+  it("keeps a long branch block's test line when its code is cut", async () => {
+    const setup = Array.from({ length: 9 }, (_, i) => `  s += ${i};`).join('\n');
+    const run = await traced(`function f() {\n  let s = 0;\n${setup}\n  if (s > 100) {\n    return 1;\n  }\n  return s;\n}`, 'assert.strictEqual(f(), 1)');
+    const { text } = compact(run);
+    expect(text).toMatch(/\| … \(\d+ more lines of this block\)\n {2}\| if \(s > 100\)\n/);
+  });
+
+  it('names a callback by where it is passed', async () => {
+    const run = await traced('function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}', 'assert.strictEqual(total([1, 2]), 4)');
+    expect(compact(run).text).toMatch(/block anonymous#0 entry, line 2 \(depth 2, reduce callback\)/);
   });
 });
 

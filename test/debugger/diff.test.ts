@@ -36,3 +36,16 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('', 'x\n')).toContain('@@ -0,0 +1,1 @@\n+x');
   });
 });
+
+describe('unifiedDiff: details diff -u gets right', () => {
+  it('says when a side has no newline at the end of the file', () => {
+    const patch = unifiedDiff('a\nb', 'a\nc\n', { fromName: 'x.js', toName: 'x.js (fixed)' });
+    expect(patch).toBe(['--- x.js', '+++ x.js (fixed)', '@@ -1,2 +1,2 @@', ' a', '-b', '\\ No newline at end of file', '+c', ''].join('\n'));
+  });
+
+  it('handles long programs (no n·m table)', () => {
+    const before = Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n');
+    const after = before.replace('line 10000\n', 'line ten thousand\n');
+    expect(unifiedDiff(before, after).split('\n').filter((l) => l.startsWith('@@'))).toEqual(['@@ -9998,7 +9998,7 @@']);
+  });
+});

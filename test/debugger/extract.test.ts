@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractProgram } from '../../src/debugger/extract.js';
+import { calledFunctions, extractProgram } from '../../src/debugger/extract.js';
 
 const SUM_TO = 'function sumTo(n) {\n  let total = 0;\n  for (let i = 1; i <= n; i++) total += i;\n  return total;\n}\n';
 const fence = (code: string, tag = 'js'): string => `\`\`\`${tag}\n${code}\`\`\``;
@@ -62,10 +62,31 @@ describe('extractProgram: reasons', () => {
 
   it('says when the entry point is gone, renamed or nested', () => {
     const renamed = SUM_TO.replace('sumTo', 'sumUpTo');
-    expect(extractProgram(fence(renamed), opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo' });
-    expect(extractProgram(fence('const sumTo = 3;\n'), opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo' });
-    expect(extractProgram(fence(`function wrap() {\n${SUM_TO}}\n`), opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo' });
-    expect(extractProgram(renamed, opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo' });
+    expect(extractProgram(fence(renamed), opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo, which the tests call' });
+    expect(extractProgram(fence('const sumTo = 3;\n'), opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo, which the tests call' });
+    expect(extractProgram(fence(`function wrap() {\n${SUM_TO}}\n`), opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo, which the tests call' });
+    expect(extractProgram(renamed, opts)).toEqual({ ok: false, reason: 'the code no longer defines sumTo, which the tests call' });
+  });
+
+  it('refuses a JSON document, however it is fenced, and never takes it for a program', () => {
+    const verdicts = '[{"block": "sumTo#2", "correct": false, "explanation": "i < n should be i <= n"}]';
+    const reason = 'the reply is a JSON document, not a program; the fix must be the corrected program itself';
+    expect(extractProgram(fence(`${verdicts}\n`), {})).toEqual({ ok: false, reason });
+    expect(extractProgram(fence(`${verdicts}\n`, ''), {})).toEqual({ ok: false, reason });
+    expect(extractProgram(verdicts, {})).toEqual({ ok: false, reason });
+    expect(extractProgram('```js\n{"verdicts": []}\n```', {})).toEqual({ ok: false, reason });
+  });
+
+  it('requires the functions the tests call, inferred from the tests when no entry point is named', () => {
+    const required = calledFunctions(`${SUM_TO}function helper() {}\n`, ['assert.strictEqual(sumTo(3), 6);', 'x.helper()']);
+    expect(required).toEqual(['sumTo']);
+    expect(extractProgram(fence('function other() {}\n'), { required })).toEqual({ ok: false, reason: 'the code no longer defines sumTo, which the tests call' });
+    expect(extractProgram(fence(SUM_TO), { required })).toEqual({ ok: true, code: SUM_TO });
+  });
+
+  it('drops the line numbers a model copied from the prompt', () => {
+    const numbered = SUM_TO.trimEnd().split('\n').map((line, i) => `${String(i + 1).padStart(2)}| ${line}`.trimEnd()).join('\n');
+    expect(extractProgram(fence(`${numbered}\n`), opts)).toEqual({ ok: true, code: SUM_TO });
   });
 
   it('accepts an exported entry point (the sandbox strips ES module syntax before running)', () => {

@@ -51,12 +51,13 @@ describe('debug (the LDB loop) against a fake OpenAI-compatible server', () => {
     expect(result.stopReason).toBe('solved');
     expect(result.iterations).toHaveLength(2);
     const [first, second] = result.iterations;
-    expect(first).toMatchObject({ passed: 1, total: 4, failingCase: 1 });
+    // sumTo(1) fails in fewer steps than sumTo(3) or sumTo(10): the shortest failing run is traced.
+    expect(first).toMatchObject({ passed: 1, total: 4, failingCase: 2 });
     expect(first!.verdicts).toEqual([
       { block: 'sumTo#1', correct: true, explanation: 'total starts at 0' },
       { block: 'sumTo#2', correct: false, explanation: 'the loop stops before n: i < n should be i <= n' },
     ]);
-    expect(first!.trace!.outcome).toMatchObject({ kind: 'fail', expected: '6', actual: '3' });
+    expect(first!.trace!.outcome).toMatchObject({ kind: 'fail', expected: '1', actual: '0' });
     expect(first!.patch!.diff).toContain('-  for (let i = 1; i < n; i++) {\n+  for (let i = 1; i <= n; i++) {');
     expect(second).toMatchObject({ passed: 4, total: 4 });
     expect(result.best).toMatchObject({ passed: 4, iteration: 1 });
@@ -65,7 +66,7 @@ describe('debug (the LDB loop) against a fake OpenAI-compatible server', () => {
     // The verification prompt carried the trace, the failing test, and asked for JSON.
     const verify = server.requests[0]!.body as { messages: { content: string }[]; response_format?: unknown };
     const prompt = verify.messages.map((m) => m.content).join('\n');
-    expect(prompt).toContain('assert.strictEqual(sumTo(3), 6)');
+    expect(prompt).toContain('assert.strictEqual(sumTo(1), 1)');
     expect(prompt).toContain('sumTo#2');
     expect(verify.response_format).toEqual({ type: 'json_object' });
     // The fix prompt named the block judged wrong and why.
@@ -139,13 +140,74 @@ describe('debug (the LDB loop) against a fake OpenAI-compatible server', () => {
   it('stops at the token budget and at max iterations', async () => {
     const wrong = fence('function sumTo(n) { return 0; }\n');
     const { model } = await fakeModel([{ reply: VERDICTS }, { reply: wrong }, { reply: VERDICTS }, { reply: fence('function sumTo(n) { return 1; }\n') }]);
-    const budget = await debug({ code: buggy, tests, model, sandbox, tokenBudget: 20 });
-    expect(budget.stopReason).toBe('token-budget');
-    expect(budget.iterations).toHaveLength(2);
+    // The fake server reports 10 prompt + 5 completion tokens a call: two calls spend 30 of 10,000.
+    const spent = await debug({ code: buggy, tests, model, sandbox, tokenBudget: 10_000, maxIterations: 1 });
+    expect(spent.usage).toMatchObject({ calls: 2 });
     const limited = await fakeModel([{ reply: VERDICTS }, { reply: wrong }]);
     const max = await debug({ code: buggy, tests, model: limited.model, sandbox, maxIterations: 1 });
     expect(max.stopReason).toBe('max-iterations');
     expect(max.best.iteration).toBe(0);
+  });
+
+  it('stops before a call whose prompt alone costs more than the budget has left, and says so', async () => {
+    const { server, model } = await fakeModel([{ reply: VERDICTS }, { reply: fence(fixed) }]);
+    const result = await debug({ code: buggy, tests, model, sandbox, tokenBudget: 200 });
+    expect(result.stopReason).toBe('token-budget');
+    expect(server.requests).toHaveLength(0);
+    expect(result.iterations[0]!.notes.at(-1)).toMatch(/^stopped before the verify call: its prompt alone is \d+ tokens and the token budget has 200 left$/);
+  });
+
+  it('traces the first failing case instead when asked, or a given one', async () => {
+    const { model } = await fakeModel([{ reply: VERDICTS }, { reply: fence(fixed) }, { reply: VERDICTS }, { reply: fence(fixed) }]);
+    const first = await debug({ code: buggy, tests, model, sandbox, pick: 'first' });
+    expect(first.iterations[0]!.failingCase).toBe(1);
+    const given = await debug({ code: buggy, tests, model, sandbox, pick: { case: 3 } });
+    expect(given.iterations[0]!.failingCase).toBe(3);
+  });
+
+  it('puts the code the model found missing into the fix prompt and the verdicts event', async () => {
+    const code = await readFile(`${FIXTURES}js/missing-accumulator.js`, 'utf8');
+    const answer = await readFile(`${FIXTURES}js/missing-accumulator.fixed.js`, 'utf8');
+    const vowelTests = await readFile(`${FIXTURES}js/missing-accumulator.test.js`, 'utf8');
+    const verdicts = JSON.stringify({
+      verdicts: [{ block: 'countVowels#4', correct: true, explanation: 'Remembers the vowel.' }],
+      missing: [{ after_line: 11, explanation: 'count is never increased: add count++ for each vowel.' }],
+    });
+    const { server, model } = await fakeModel([{ reply: verdicts }, { reply: fence(answer) }]);
+    const events: DebugEvent[] = [];
+    const result = await debug({ code, tests: vowelTests, model, sandbox, onEvent: (e) => events.push(e) });
+    expect(result.solved).toBe(true);
+    expect(result.iterations[0]!.missing).toEqual([{ afterLine: 11, explanation: 'count is never increased: add count++ for each vowel.' }]);
+    expect(events.find((e) => e.type === 'verdicts')).toMatchObject({ missing: [{ afterLine: 11 }] });
+    const fixPrompt = (server.requests[1]!.body as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
+    expect(fixPrompt).toContain('A debugger traced this test and found code missing:\n- after line 11: count is never increased: add count++ for each vowel.');
+    // The verification prompt asked for it.
+    const verifyPrompt = (server.requests[0]!.body as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
+    expect(verifyPrompt).toContain('"missing": [{"after_line": <n>');
+  });
+
+  it('rejects a JSON reply to a fix request and asks again with the reason, never running it', async () => {
+    const json = '```\n[{"block": "sumTo#2", "correct": false, "explanation": "i < n should be i <= n"}]\n```';
+    const { server, model } = await fakeModel([{ reply: VERDICTS }, { reply: json }, { reply: fence(fixed) }]);
+    const events: DebugEvent[] = [];
+    const result = await debug({ code: buggy, tests, model, sandbox, onEvent: (e) => events.push(e) });
+    expect(result.solved).toBe(true);
+    expect(result.iterations).toHaveLength(2);
+    expect(result.iterations[1]!.code).toBe(fixed);
+    // Only the original and the real fix were ever tested.
+    expect(events.filter((e) => e.type === 'tests')).toHaveLength(2);
+    expect(result.iterations[0]!.notes[0]).toMatch(/^the fix was unusable \(the reply is a JSON document, not a program/);
+    const retry = (server.requests[2]!.body as { messages: { content: string }[] }).messages.at(-1)!.content;
+    expect(retry).toContain('the reply is a JSON document, not a program');
+  });
+
+  it('rejects a fix that no longer defines a function the tests call, inferred from the tests', async () => {
+    const renamed = fence(fixed.replace('function sumTo', 'function sumUpTo'));
+    const { server, model } = await fakeModel([{ reply: VERDICTS }, { reply: renamed }, { reply: fence(fixed) }]);
+    const result = await debug({ code: buggy, tests, model, sandbox });
+    expect(result.solved).toBe(true);
+    expect(result.iterations[0]!.notes[0]).toContain('the code no longer defines sumTo, which the tests call');
+    expect(server.requests).toHaveLength(3);
   });
 
   it('gives the model the syntax error when the program does not parse', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceTest } from '../../src/api.js';
-import { compactTrace, type CompactTrace, type TraceLevel } from '../../src/debugger/compact.js';
+import { compactTrace, type CompactTrace } from '../../src/debugger/compact.js';
+import type { DebugLevel } from '../../src/debugger/result.js';
 import {
   describeFailure,
   FIX_SYSTEM_PROMPT,
@@ -31,10 +32,10 @@ beforeAll(async () => {
   trace = await traceTest({ code: CODE, test: TEST.source, filename: FILENAME, sandbox });
 });
 
-const compactAt = (level: TraceLevel): CompactTrace =>
+const compactAt = (level: DebugLevel): CompactTrace =>
   compactTrace({ trace, blocks: parseProgram(CODE, { filename: FILENAME }).blocks, source: CODE, level, budgetTokens: 1500 });
 
-const verification = (level: TraceLevel): ChatMessage[] =>
+const verification = (level: DebugLevel): ChatMessage[] =>
   verificationMessages({ code: CODE, filename: FILENAME, testCase: TEST, outcome: trace.outcome, compact: compactAt(level), level });
 
 /** Messages as a reviewer reads them: role headers, then the text exactly as sent. */
@@ -87,7 +88,7 @@ describe('verification prompt', () => {
       const ids = compact.targets.map((t) => t.id);
       const [system, user] = verification(level);
       expect(system).toEqual({ role: 'system', content: VERIFY_SYSTEM_PROMPT });
-      expect(user!.content).toContain(`, in this order: ${ids.join(', ')}.`);
+      expect(user!.content).toContain(`, in ${level === 'function' ? 'this' : 'source'} order: ${ids.join(', ')}.`);
       expect(user!.content).toContain(compact.text);
       const answer = JSON.stringify({ verdicts: ids.map((block) => ({ block, correct: true, explanation: '' })) });
       expect(parseVerdicts(answer, ids)).toMatchObject({ ok: true, warnings: [] });
@@ -111,6 +112,33 @@ describe('verification prompt', () => {
     });
     expect(user!.content).toMatch(/^Task:\nReturn the sum 1 \+ 2 \+ … \+ n\.\n\nProgram \(program\.js, lines numbered\):/);
     expect(user!.content).toContain('It failed: expected 6, got 3.\nConsole output:\ntotal so far 3');
+  });
+});
+
+describe('one program text, one way of quoting blocks', () => {
+  it('shows the program identically in the verification and fix prompts, trailing spaces included', () => {
+    const spaced = CODE.replace('let total = 0;', 'let total = 0;   ');
+    const section = (content: string): string => content.slice(content.indexOf('Program ('), content.indexOf('Failing test:'));
+    const compact = compactTrace({ trace, blocks: parseProgram(spaced).blocks, source: spaced, level: 'block', budgetTokens: 1500 });
+    const verify = verificationMessages({ code: spaced, filename: FILENAME, testCase: TEST, outcome: trace.outcome, compact, level: 'block' })[1]!.content;
+    const fix = fixMessages({ code: spaced, filename: FILENAME, testCase: TEST, outcome: trace.outcome, verdicts: VERDICTS })[1]!.content;
+    expect(section(fix)).toBe(section(verify));
+  });
+
+  it('stars the blocks whose steps are cut and says why entry blocks are not asked', () => {
+    const compact = compactAt('block');
+    const starred = { ...compact, targets: compact.targets.map((t) => (t.id === 'sumTo#3' ? { ...t, shown: false } : t)) };
+    const content = verificationMessages({ code: CODE, testCase: TEST, outcome: trace.outcome, compact: starred, level: 'block' })[1]!.content;
+    expect(content).toContain('in source order: sumTo#1, sumTo#2, sumTo#3*, sumTo#4.\n* ran only in steps cut from the trace');
+    expect(content).toContain("(Entry blocks hold the caller's arguments: not asked.)");
+  });
+
+  it('names missing code in the fix prompt, with or without wrong blocks', () => {
+    const missing = [{ afterLine: 11, explanation: 'n itself is never added.' }];
+    const alone = fixMessages({ code: CODE, testCase: TEST, outcome: trace.outcome, verdicts: [], missing })[1]!.content;
+    expect(alone).toContain('A debugger traced this test and found code missing:\n- after line 11: n itself is never added.');
+    const both = fixMessages({ code: CODE, testCase: TEST, outcome: trace.outcome, verdicts: VERDICTS, missing })[1]!.content;
+    expect(both).toContain('it should be i <= n.\n  | for (let i = 1; i < n; i++)\nIt found code missing:\n- after line 11:');
   });
 });
 
@@ -142,7 +170,7 @@ describe('fix prompt', () => {
   it('names the wrong blocks with their code even without the trace\'s targets', () => {
     const [system, user] = fixMessages({ ...base, outcome: trace.outcome, verdicts: VERDICTS });
     expect(system).toEqual({ role: 'system', content: FIX_SYSTEM_PROMPT });
-    expect(user!.content).toContain(`- sumTo#2 (line 10: \`for (let i = 1; i < n; i++) {\`): ${VERDICTS[1]!.explanation}`);
+    expect(user!.content).toContain(`- sumTo#2, line 10: ${VERDICTS[1]!.explanation}\n  | for (let i = 1; i < n; i++)\n`);
     expect(user!.content).toContain('Judged correct: sumTo#1, sumTo#3, sumTo#4.');
     expect(user!.content).toContain('Keep sumTo(n) with the same name and parameters.');
   });
@@ -150,7 +178,7 @@ describe('fix prompt', () => {
   it('maps line and call ids back to code', () => {
     const lineVerdicts: Verdict[] = [{ block: 'L10', correct: false, explanation: 'off by one' }];
     expect(fixMessages({ ...base, outcome: trace.outcome, verdicts: lineVerdicts })[1]!.content).toContain(
-      '- L10 (line 10: `for (let i = 1; i < n; i++) {`): off by one',
+      '- L10, line 10: off by one\n  | for (let i = 1; i < n; i++) {',
     );
     const callVerdicts: Verdict[] = [{ block: 'sumTo/call-1', correct: false, explanation: 'returns 3, not 6' }];
     const targets = compactAt('function').targets;
@@ -168,7 +196,7 @@ describe('fix prompt', () => {
 
   it('fences TypeScript as ts', () => {
     const content = fixMessages({ ...base, filename: 'sum.ts', outcome: trace.outcome, verdicts: null })[1]!.content;
-    expect(content).toContain('Program (sum.ts):\n```ts\n');
+    expect(content).toContain('Program (sum.ts, lines numbered):\n```\n');
     expect(content).toContain('in one ```ts code block');
   });
 });
@@ -179,7 +207,8 @@ describe('retry messages', () => {
       role: 'user',
       content:
         'Your reply could not be read: the reply contains no JSON object.\n' +
-        'Reply again with only the JSON object {"verdicts": [{"block": "<id>", "correct": true or false, "explanation": "<one or two sentences>"}]}, ' +
+        'Reply again with only the JSON object {"verdicts": [{"block": "<id>", "correct": true or false, "explanation": "<one or two sentences>"}], ' +
+        '"missing": [{"after_line": <n>, "explanation": "<code the task needs that is absent or never ran>"}]}, ' +
         'one entry per id (sumTo#1, sumTo#2), and no other text.',
     });
   });

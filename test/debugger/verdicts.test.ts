@@ -14,6 +14,7 @@ describe('parseVerdicts: finding the JSON', () => {
         { block: 'sumTo#1', correct: true, explanation: 'sets total to 0' },
         { block: 'sumTo#2', correct: false, explanation: 'stops at n - 1' },
       ],
+      missing: [],
       warnings: ['no verdict for: sumTo#3, sumTo#4'],
     });
   });
@@ -61,12 +62,28 @@ describe('parseVerdicts: values', () => {
     expect(result).toEqual({
       ok: true,
       verdicts: [{ block: 'sumTo#2', correct: false, explanation: 'second' }],
+      missing: [],
       warnings: ['judged more than once (the last verdict is kept): sumTo#2'],
     });
   });
 
   it('accepts an empty list only when there was nothing to judge', () => {
-    expect(parseVerdicts('{"verdicts": []}', [])).toEqual({ ok: true, verdicts: [], warnings: [] });
+    expect(parseVerdicts('{"verdicts": []}', [])).toEqual({ ok: true, verdicts: [], missing: [], warnings: [] });
+  });
+
+  it('reads code reported missing, alone or beside the verdicts', () => {
+    const both = parseVerdicts(
+      '{"verdicts": [{"block": "f#2", "correct": true}], "missing": [{"after_line": 18, "explanation": "count is never increased"}]}',
+      ['f#2'],
+    );
+    expect(both).toMatchObject({ ok: true, verdicts: [{ block: 'f#2', correct: true }], missing: [{ afterLine: 18, explanation: 'count is never increased' }] });
+    const alone = parseVerdicts('{"verdicts": [], "missing": [{"after_line": "4", "explanation": "x"}]}', ['f#2']);
+    expect(alone).toMatchObject({ ok: true, verdicts: [], missing: [{ afterLine: 4 }] });
+    expect(parseVerdicts('{"verdicts": [{"block": "f#2", "correct": true}], "missing": [{"explanation": "x"}]}', ['f#2'])).toEqual({
+      ok: false,
+      error: 'missing[0].after_line must be a line number',
+    });
+    expect(parseVerdicts('{"verdicts": [{"block": "f#2", "correct": true}], "missing": "none"}', ['f#2'])).toMatchObject({ ok: false });
   });
 
   it('defaults a missing explanation to empty', () => {

@@ -1,20 +1,33 @@
 import type { Item } from './outline.js';
 import { headerLines, itemLines, render } from './render.js';
+import { RELEVANCE_NOTE, SUMMARY_SCORE } from './relevance.js';
 import type { Layout } from './units.js';
 
-// Budget: drop the least useful items first, never the last steps before the failure.
+// Budget: drop the least relevant items first; among equals, by position, never the last steps before the failure.
 
 /** The steps nearest the failure are dropped last; the first few (arguments, set-up) next to last. */
 const TAIL_ITEMS = 3;
 const HEAD_ITEMS = 2;
 
 /**
- * Item indices in the order they are given up: steps in the middle (earliest first), then the first
- * steps (latest first, so the arguments go last), then the last steps before the failure, then
- * loop summaries (a line each, and "no variable changed" in a million iterations says more than a
- * step). The very last step and the step that threw are never given up.
+ * Item indices in the order they are given up: the least relevant first (`scores`, one per unit;
+ * see relevance.ts), and among equals by position: steps in the middle (earliest first), then the
+ * first steps (latest first, so the arguments go last), then the last steps before the failure,
+ * then loop summaries (a line each, and "no variable changed" in a million iterations says more
+ * than a step). The very last step and the step that threw are never given up.
  */
-export function dropOrder(items: Item[], layout: Layout): number[] {
+export function dropOrder(items: Item[], layout: Layout, scores: number[] = []): number[] {
+  const positional = positionalOrder(items, layout);
+  if (scores.length === 0) return positional;
+  const score = (i: number): number => {
+    const item = items[i]!;
+    return item.kind === 'unit' ? (scores[item.unit] ?? 0) : SUMMARY_SCORE;
+  };
+  const rank = new Map(positional.map((item, k) => [item, k]));
+  return [...positional].sort((a, b) => score(a) - score(b) || rank.get(a)! - rank.get(b)!);
+}
+
+function positionalOrder(items: Item[], layout: Layout): number[] {
   const candidates = items.flatMap((item, i) => (item.kind === 'unrecorded' ? [] : [i]));
   const last = candidates[candidates.length - 1];
   const tailStart = candidates[Math.max(0, candidates.length - TAIL_ITEMS)] ?? 0;
@@ -32,11 +45,19 @@ export function dropOrder(items: Item[], layout: Layout): number[] {
 }
 
 /** The items to drop, in `order`, until the text fits `budget` tokens (or nothing more may go). */
-export function fitBudget(items: Item[], order: number[], layout: Layout, budget: number, count: (text: string) => number): Set<number> {
+export function fitBudget(
+  items: Item[],
+  order: number[],
+  layout: Layout,
+  budget: number,
+  count: (text: string) => number,
+  byRelevance = false,
+): Set<number> {
   const dropped = new Set<number>();
   const cost = items.map((item) => count(itemLines(item, layout).join('\n')) + 1);
   const markerCost = count(`… steps 1000-2000 omitted to fit the length limit (1000 steps)`) + 1;
-  const fixed = count([...headerLines(layout, { shown: 100, repeated: 1000, cut: 1000 }), '', '', layout.end].join('\n'));
+  const note = byRelevance ? [RELEVANCE_NOTE] : [];
+  const fixed = count([...headerLines(layout, { shown: 100, repeated: 1000, cut: 1000 }), ...note, '', '', layout.end].join('\n'));
   let next = 0;
   const estimate = (): number => fixed + items.reduce((sum, _, i) => sum + (dropped.has(i) ? (dropped.has(i - 1) ? 0 : markerCost) : cost[i]!), 0);
   // The summary nearest the failure describes the loop that was running when it happened: it stays.
@@ -48,7 +69,7 @@ export function fitBudget(items: Item[], order: number[], layout: Layout, budget
   };
   while (next < order.length && estimate() > budget) drop(order[next++]!);
   // The estimate adds up pieces; tokens at the joins and the header's counts can tip it over.
-  while (next < order.length && count(render(items, dropped, layout).text) > budget) drop(order[next++]!);
+  while (next < order.length && count(render(items, dropped, layout, byRelevance).text) > budget) drop(order[next++]!);
   return dropped;
 }
 

@@ -13,8 +13,12 @@ export type Item =
   | { kind: 'repeat'; from: number; to: number; count: number; unrecorded: number; lines: string[]; note: string }
   | { kind: 'unrecorded'; at: number; steps: number; lines: string[]; note: string };
 
-/** Each run keeps its first and last repetition whole; the repetitions between become one summary. */
-export function outline(layout: Layout, runs: Run[]): Item[] {
+/**
+ * Each run keeps its first and last repetition whole; the repetitions between become one summary,
+ * except a repetition holding a focus unit (a step that decides the wrong result), which is shown
+ * whole between two summaries.
+ */
+export function outline(layout: Layout, runs: Run[], focus: Set<number> = new Set()): Item[] {
   const items: Item[] = [];
   const runAt = new Map(runs.map((r) => [r.start, r]));
   const { units, gap } = layout;
@@ -29,11 +33,31 @@ export function outline(layout: Layout, runs: Run[]): Item[] {
       continue;
     }
     for (let k = 0; k < run.period; k++) items.push({ kind: 'unit', unit: run.start + k });
-    items.push(repeatItem(layout, run, run.start + run.period, run.end - run.period - 1));
+    items.push(...middleItems(layout, run, focus));
     for (let k = run.end - run.period; k < run.end; k++) items.push({ kind: 'unit', unit: k });
     i = run.end;
   }
   if (gap && gap.at >= units.length) items.push(unrecordedItem(layout, gap));
+  return items;
+}
+
+/** The repetitions between a run's first and last: summaries, broken open where a focus unit lies. */
+function middleItems(layout: Layout, run: Run, focus: Set<number>): Item[] {
+  const from = run.start + run.period;
+  const to = run.end - run.period - 1;
+  // A run bridged across the tracer's gap numbers its repetitions past the gap: kept whole.
+  const shownReps = new Set<number>();
+  if (run.unrecorded === 0) for (const u of focus) if (u >= from && u <= to) shownReps.add(Math.floor((u - run.start) / run.period));
+  if (shownReps.size === 0) return [repeatItem(layout, run, from, to)];
+  const items: Item[] = [];
+  let start = from;
+  for (const rep of [...shownReps].sort((a, b) => a - b)) {
+    const repStart = run.start + rep * run.period;
+    if (repStart > start) items.push(repeatItem(layout, run, start, repStart - 1));
+    for (let k = 0; k < run.period; k++) items.push({ kind: 'unit', unit: repStart + k });
+    start = repStart + run.period;
+  }
+  if (start <= to) items.push(repeatItem(layout, run, start, to));
   return items;
 }
 
@@ -55,16 +79,19 @@ function repeatItem(layout: Layout, run: Run, from: number, to: number): Item {
   const path = describePattern(pattern, layout.noun, drift);
   const unrecorded = run.unrecorded;
   const partly = unrecorded > 0 ? ` (${unrecorded} of these ${noun}s were not recorded)` : '';
-  const note = `${range} omitted: ${what} 2-${run.reps - 1} of ${run.reps} of ${path}${partly}; ${valueRanges(units)}${resultRange(units)}`;
+  const firstRep = Math.round((from - run.start) / run.period) + 1;
+  const lastRep = run.unrecorded > 0 ? run.reps - 1 : Math.round((to + 1 - run.start) / run.period);
+  const reps = firstRep === lastRep ? `${what.slice(0, -1)} ${firstRep}` : `${what} ${firstRep}-${lastRep}`;
+  const note = `${range} omitted: ${reps} of ${run.reps} of ${path}${partly}; hidden: ${valueRanges(units)}${resultRange(units)}`;
   return { kind: 'repeat', from, to, count, unrecorded, lines: indent([`… ${note}`], units[0]!.depth), note };
 }
 
-/** "the same path sumTo#2 → sumTo#3". */
+/** "blocks sumTo#2 → sumTo#3" (or "calls sumTo → sumTo"). */
 function describePattern(pattern: Unit[], noun: 'step' | 'call', drift: number): string {
   const ids = pattern.map((u) => keyName(u.key));
   const shown = ids.length > 4 ? [...ids.slice(0, 4), '…'] : ids;
   const depthNote = drift > 0 ? ', each repetition one call deeper' : drift < 0 ? ', each repetition one call shallower' : '';
-  return `the same ${noun === 'call' ? 'calls' : 'path'} ${shown.join(' → ')}${depthNote}`;
+  return `the same ${noun === 'call' ? 'calls' : 'blocks'} ${shown.join(' → ')}${depthNote}`;
 }
 
 /** Function level: "; results returns 1→returns 5", or "; each left by the exception". */
@@ -77,7 +104,7 @@ function resultRange(units: Unit[]): string {
   return `; results ${clip(first, MAX_SUMMARY_VALUE_CHARS)} … ${clip(last, MAX_SUMMARY_VALUE_CHARS)}`;
 }
 
-/** "i 2→9995, total 1→49955015; unchanged: n" over the units a summary stands for. */
+/** "i = 2..9995 (first..last), total = 1..49955015; unchanged: n" over the units a summary stands for. */
 function valueRanges(units: Unit[]): string {
   const first = new Map<string, string>();
   const last = new Map<string, string>();
@@ -89,7 +116,7 @@ function valueRanges(units: Unit[]): string {
       last.set(name, value);
     }
   }
-  const changes = [...first.keys()].filter((n) => varied.has(n)).map((n) => `${n} ${clip(first.get(n)!, MAX_SUMMARY_VALUE_CHARS)}→${clip(last.get(n)!, MAX_SUMMARY_VALUE_CHARS)}`);
+  const changes = [...first.keys()].filter((n) => varied.has(n)).map((n) => `${n} = ${clip(first.get(n)!, MAX_SUMMARY_VALUE_CHARS)}..${clip(last.get(n)!, MAX_SUMMARY_VALUE_CHARS)}`);
   const shown = changes.length > MAX_SUMMARY_VARS ? [...changes.slice(0, MAX_SUMMARY_VARS), `and ${changes.length - MAX_SUMMARY_VARS} more`] : changes;
   const same = [...first.keys()].filter((n) => !varied.has(n));
   const parts = [shown.length > 0 ? shown.join(', ') : 'no variable changed', same.length > 0 ? `unchanged: ${same.join(', ')}` : ''];

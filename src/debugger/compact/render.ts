@@ -1,5 +1,6 @@
 import { describeOutcome, type Trace } from '../../sandbox/trace.js';
 import type { Item } from './outline.js';
+import { RELEVANCE_NOTE } from './relevance.js';
 import { clip, indent, MAX_VALUE_CHARS, plural } from './text.js';
 import type { Layout } from './units.js';
 
@@ -17,7 +18,7 @@ export function itemLines(item: Item, layout: Layout): string[] {
 }
 
 /** The text with the `dropped` items left out, and a note for each place where something is left out. */
-export function render(items: Item[], dropped: Set<number>, layout: Layout): { text: string; omitted: string[] } {
+export function render(items: Item[], dropped: Set<number>, layout: Layout, byRelevance = false): { text: string; omitted: string[] } {
   const body: string[] = [];
   const omitted: string[] = [];
   const counts: ShownCounts = { shown: 0, repeated: 0, cut: 0 };
@@ -38,7 +39,10 @@ export function render(items: Item[], dropped: Set<number>, layout: Layout): { t
     if (item.kind === 'repeat') counts.repeated += item.count - item.unrecorded;
     body.push(...itemLines(item, layout));
   }
-  return { text: [...headerLines(layout, counts), '', ...body, '', layout.end].join('\n'), omitted };
+  const header = headerLines(layout, counts);
+  // Only a cut needs its rule explained: a trace shown whole was not chosen from.
+  if (byRelevance && counts.cut > 0) header.splice(1, 0, RELEVANCE_NOTE);
+  return { text: [...header, '', ...body, '', layout.end].join('\n'), omitted };
 }
 
 /** One line for a stretch of dropped items; `count` is what the header reports as cut (recorded units only). */

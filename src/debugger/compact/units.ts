@@ -1,5 +1,6 @@
 import type { Outcome, Trace, TraceEvent } from '../../sandbox/trace.js';
-import type { TraceLevel, VerdictTarget } from '../compact.js';
+import type { VerdictTarget } from '../compact.js';
+import type { DebugLevel } from '../result.js';
 import { clip, MAX_VALUE_CHARS } from './text.js';
 
 /** A printed step: one block visit (block/line level) or one call (function level). */
@@ -32,7 +33,7 @@ export interface TracerGap {
 
 /** The units of one trace at one level, and the fixed text around them. */
 export interface Layout {
-  level: TraceLevel;
+  level: DebugLevel;
   noun: 'step' | 'call';
   units: Unit[];
   gap?: TracerGap;

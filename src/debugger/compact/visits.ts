@@ -15,11 +15,15 @@ const MAX_LINE_CHARS = 160;
 
 export function visitLayout(trace: Trace, context: SourceContext, level: VisitLevel, end: string): Layout {
   const origin = errorOrigin(trace);
+  const named = new Set<string>();
   const units = trace.events.map((event, i) => {
     const number = stepNumber(trace, i);
     const previousDepth = trace.events[i - 1]?.depth ?? event.depth;
     const block = context.block(event.block);
-    const lines = visitLines(event, number, block, context, level, i === origin ? trace.outcome : undefined);
+    // A nameless function is named where it is first entered; its later calls repeat only the id.
+    const label = block?.kind === 'entry' && !named.has(block.fn) ? context.functionLabel(block.fn) : undefined;
+    if (block) named.add(block.fn);
+    const lines = visitLines(event, number, block, context, level, i === origin ? trace.outcome : undefined, label);
     const unit: Unit = {
       number,
       key: unitKey(event.block, event.depth, previousDepth),
@@ -46,7 +50,7 @@ function visitLegend(level: VisitLevel): string {
   const code = level === 'line' ? 'its code lines (L<n> = line n)' : 'its code';
   return (
     `One step per block run: block id and kind, ${code}, then the variables after it ran ` +
-    '(`x = v*` changed by the step, `x = v` read by it, "unchanged:" names the rest in scope). Indented steps are nested calls.'
+    '(`x = v*` changed, `x = v (same)` assigned its old value, `x = v` read; "unchanged:" names the rest). Indented steps are nested calls.'
   );
 }
 
@@ -57,12 +61,13 @@ function visitLines(
   context: SourceContext,
   level: VisitLevel,
   error: Outcome | undefined,
+  label: string | undefined,
 ): string[] {
   const kind = block && block.kind !== 'block' ? ` ${block.kind}` : '';
   const where = block && level === 'block' ? `, ${lineRange(block)}` : '';
-  const depth = block?.kind === 'entry' && event.depth > 1 ? ` (depth ${event.depth})` : '';
-  const lines = [`step ${number} · ${event.block}${kind}${where}${depth}${exitNote(event, error)}`];
-  if (block && block.kind !== 'exit') lines.push(...codeLines(block, context.lines, level));
+  const depth = block?.kind === 'entry' && event.depth > 1 ? ` (depth ${event.depth}${label ? `, ${label}` : ''})` : label ? ` (${label})` : '';
+  const lines = [`step ${number} · block ${event.block}${kind}${where}${depth}${exitNote(event, error)}`];
+  if (block && block.kind !== 'exit') lines.push(...(level === 'line' ? numberedLines(block, context.lines) : quotedCode(block, context)));
   const vars = variablesLine(event, block ? context.reads(block) : new Set());
   if (vars) lines.push(`  ${vars}`);
   return lines;
@@ -75,36 +80,52 @@ function exitNote(event: TraceEvent, error: Outcome | undefined): string {
   return '';
 }
 
-function lineRange(block: Block): string {
+export function lineRange(block: Block): string {
   const { start, end } = block.loc;
   return end.line > start.line ? `lines ${start.line}-${end.line}` : `line ${start.line}`;
 }
 
-/** The block's whole source lines (a test cut at its parenthesis reads badly), dedented and capped. */
-function codeLines(block: Block, source: string[], level: VisitLevel): string[] {
+/**
+ * A block's own code as every prompt quotes it ("  | " lines, dedented). A long block shows its
+ * first lines and its last one, where a branch's or loop's test is: the line a reported
+ * `test → false` belongs to is never cut.
+ */
+export function quotedCode(block: Block, context: SourceContext): string[] {
+  const lines = context.ownCode(block);
+  const margin = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)![0].length));
+  const dedented = lines.map((line) => clip(line.slice(Number.isFinite(margin) ? margin : 0).trimEnd(), MAX_LINE_CHARS));
+  if (dedented.length <= MAX_CODE_LINES) return dedented.map((text) => `  | ${text}`);
+  const head = dedented.slice(0, MAX_CODE_LINES - 1).map((text) => `  | ${text}`);
+  const more = dedented.length - MAX_CODE_LINES;
+  const cut = more > 0 ? [`  | … (${more} more line${more === 1 ? '' : 's'} of this block)`] : [];
+  return [...head, ...cut, `  | ${dedented[dedented.length - 1]!}`];
+}
+
+/** Line level: the block's whole source lines, each with its L<n> label (capped like quotedCode). */
+function numberedLines(block: Block, source: string[]): string[] {
   const { start, end } = block.loc;
   const last = Math.min(end.line, start.line - 1 + MAX_CODE_LINES);
   const lines = source.slice(start.line - 1, last);
   const margin = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)![0].length));
   const width = String(last).length;
-  const shown = lines.map((line, i) => {
-    const text = clip(line.slice(Number.isFinite(margin) ? margin : 0).trimEnd(), MAX_LINE_CHARS);
-    return level === 'line' ? `  L${String(start.line + i).padEnd(width)}  ${text}` : `  | ${text}`;
-  });
+  const shown = lines.map((line, i) => `  L${String(start.line + i).padEnd(width)}  ${clip(line.slice(Number.isFinite(margin) ? margin : 0).trimEnd(), MAX_LINE_CHARS)}`);
   const more = end.line - last;
   if (more > 0) shown.push(`  | … (${more} more line${more === 1 ? '' : 's'} of this block)`);
   return shown;
 }
 
-/** Changed variables (marked *), then the ones the block reads; the rest are named, not shown. */
+/** Changed variables (marked *), those assigned their old value again, then the ones the block reads; the rest are named, not shown. */
 function variablesLine(event: TraceEvent, reads: Set<string>): string {
   const changed = new Set(event.changed);
+  const written = new Set(event.written ?? []);
   const names = Object.keys(event.vars);
-  const written = names.filter((n) => changed.has(n)).map((n) => `${n} = ${clip(event.vars[n]!, MAX_VALUE_CHARS)}*`);
-  const read = names.filter((n) => !changed.has(n) && reads.has(n)).map((n) => `${n} = ${clip(event.vars[n]!, MAX_VALUE_CHARS)}`);
-  const unchanged = names.filter((n) => !changed.has(n) && !reads.has(n));
+  const value = (n: string): string => clip(event.vars[n]!, MAX_VALUE_CHARS);
+  const changes = names.filter((n) => changed.has(n)).map((n) => `${n} = ${value(n)}*`);
+  const same = names.filter((n) => !changed.has(n) && written.has(n)).map((n) => `${n} = ${value(n)} (same)`);
+  const read = names.filter((n) => !changed.has(n) && !written.has(n) && reads.has(n)).map((n) => `${n} = ${value(n)}`);
+  const unchanged = names.filter((n) => !changed.has(n) && !written.has(n) && !reads.has(n));
   const rest = unchanged.length > 0 ? `(unchanged: ${unchanged.join(', ')})` : '';
-  return [...written, ...read, rest].filter((s) => s !== '').join('  ');
+  return [...changes, ...same, ...read, rest].filter((s) => s !== '').join('  ');
 }
 
 function visitTargets(block: Block, context: SourceContext, level: VisitLevel): VerdictTarget[] {

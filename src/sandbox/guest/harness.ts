@@ -13,6 +13,7 @@
 
 import type { AssertionRecord } from './assert.js';
 import type { ProgramModule } from './program-module.js';
+import type { RenderCaps } from './render.js';
 
 export interface CaseReport {
   status: 'pass' | 'fail' | 'error';
@@ -24,7 +25,7 @@ export interface CaseReport {
 }
 
 export interface HarnessConfig {
-  caps: { depth: number; items: number; stringLength: number };
+  caps: RenderCaps;
   maxConsoleLines: number;
   maxConsoleChars: number;
 }

@@ -4,11 +4,13 @@
  * user code), so it captures the few intrinsics it uses up front and touches nothing shared.
  */
 
+import type { RenderCaps } from './render.js';
+
 export interface TracerConfig {
   /** Variable names per block index, as the instrumenter ordered them. */
   vars: string[][];
   /** Rendering caps for variable values. */
-  caps: { depth: number; items: number; stringLength: number };
+  caps: RenderCaps;
   /** How many first events to keep, and how many last ones. */
   headEvents: number;
   tailEvents: number;
