@@ -4,11 +4,13 @@ import { LdbError } from './errors.js';
 import { MAIN_HELP } from './cli/help.js';
 import type { CliIO } from './cli/io.js';
 import { fixCommand } from './cli/fix-command.js';
+import { mcpCommand } from './cli/mcp-command.js';
 import { traceCommand } from './cli/trace-command.js';
 
 const commands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   trace: traceCommand,
   fix: fixCommand,
+  mcp: mcpCommand,
 };
 
 /** Runs one ldb command line and returns the exit code; never calls process.exit. */
