@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
+import { checkExposure } from '../mcp/listen.js';
 import type { CliIO } from './io.js';
 import { parseCommandLine, positiveInteger } from './inputs.js';
 
@@ -51,6 +52,7 @@ export async function mcpCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout(MCP_HELP);
     return 0;
   }
+  if (args.http) checkExposure(args.http.host, args.token);
   await checkRoot(args.root);
   const { serveMcp } = await import('../mcp/serve.js');
   const stop = stopSignal();

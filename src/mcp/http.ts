@@ -12,6 +12,7 @@ import {
   type AuthInfo,
 } from '@modelcontextprotocol/server';
 import { InputError } from '../errors.js';
+import { checkExposure } from './listen.js';
 import { createLdbMcpServer, type LdbToolbox } from './server.js';
 
 export interface HttpOptions {
@@ -33,21 +34,13 @@ export interface HttpServing {
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const ENDPOINT = '/mcp';
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /**
  * Streamable HTTP at /mcp, one MCP session per client. Host and Origin headers are checked
  * against the names this server answers to (DNS-rebinding protection), and a bearer token
  * is required when one is configured, which it must be on a non-loopback address.
  */
 export async function serveHttp(toolbox: LdbToolbox, options: HttpOptions): Promise<HttpServing> {
-  if (!isLoopback(options.host) && !options.token) {
-    throw new InputError(
-      `ldb mcp: refusing to listen on ${options.host} without a bearer token: anyone who can reach it could run code in the sandbox and read files under the root. Pass --token or set LDB_MCP_TOKEN (or listen on 127.0.0.1).`,
-    );
-  }
+  checkExposure(options.host, options.token);
   const names = allowedNames(options);
   const checkHost = hostHeaderValidation(names);
   const checkOrigin = originValidation(names);
