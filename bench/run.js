@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchLoopOverhead } from './loop.js';
+import { benchMcp } from './mcp.js';
 import { benchPromptTokens } from './prompts.js';
 import { benchTracing } from './tracing.js';
 
@@ -15,3 +16,4 @@ const only = process.argv[2];
 if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
+if (!only || only === 'mcp') await benchMcp();

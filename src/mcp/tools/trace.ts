@@ -1,7 +1,9 @@
 import { traceTest } from '../../api.js';
-import { formatTrace, granularityFor } from '../../debugger/format.js';
+import { compactTrace } from '../../debugger/compact.js';
+import { granularityFor } from '../../debugger/format.js';
 import type { DebugLevel } from '../../debugger/result.js';
 import { InputError } from '../../errors.js';
+import type { Block } from '../../program/model.js';
 import { parseProgram } from '../../program/program.js';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { Trace } from '../../sandbox/trace.js';
@@ -12,6 +14,8 @@ import { formatStep, numberedEvents, stepData, unrecorded } from '../steps.js';
 import type { SourceText } from '../workspace.js';
 
 const DEFAULT_PAGE = 50;
+/** The trace budget of ldb's own verification prompts (debug()'s default), so the text is the one its model reads. */
+const PROMPT_TRACE_TOKENS = 1500;
 /**
  * The most steps one re-execution records to serve a page deep in a long run. The engine keeps
  * the first fifth and the last four fifths of its event cap; a page in the middle of a run longer
@@ -23,6 +27,7 @@ export interface TracedRun {
   program: SourceText;
   trace: Trace;
   level: DebugLevel;
+  blocks: Block[];
   /** Block id -> first line, for the steps' `line`. */
   lines: Map<string, number>;
 }
@@ -45,7 +50,7 @@ export async function traceFor(context: ToolContext, args: TraceArgs, control: C
     control.signal,
   );
   const blocks = parseProgram(program.code, { filename: program.filename, granularity }).blocks;
-  return { program, trace, level, lines: new Map(blocks.map((b) => [b.id, b.loc.start.line])) };
+  return { program, trace, level, blocks, lines: new Map(blocks.map((b) => [b.id, b.loc.start.line])) };
 }
 
 /**
@@ -68,7 +73,10 @@ export async function traceTestTool(context: ToolContext, args: TraceTestInput, 
     .map((event) => stepData(event, run.lines));
   const gap = unrecorded(run.trace);
   const missing = gap && gap.from <= to && gap.to >= from ? { from: Math.max(gap.from, from), to: Math.min(gap.to, to) } : null;
-  const compact = args.from === undefined ? formatTrace(run.trace, run.level, { code: run.program.code, filename: run.program.filename }) : null;
+  const compact =
+    args.from === undefined
+      ? compactTrace({ trace: run.trace, blocks: run.blocks, source: run.program.code, level: run.level, budgetTokens: PROMPT_TRACE_TOKENS })
+      : null;
   const nextFrom = to < total ? to + 1 : null;
   const data = {
     test: run.trace.test,
