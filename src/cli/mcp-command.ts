@@ -30,7 +30,7 @@ Options:
   -h, --help            Show this help
 
 Examples:
-  claude mcp add ldb -- npx ldb mcp --root .
+  claude mcp add ldb -- ldb mcp --root "$PWD"
   ldb mcp --http 8765
   LDB_MCP_TOKEN=secret ldb mcp --http 0.0.0.0:8765
 `;
