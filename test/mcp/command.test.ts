@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { parseListen, parseMcpArgs } from '../../src/cli/mcp-command.js';
+
+function memoryIO(env: NodeJS.ProcessEnv = {}): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+    readFile: async () => '',
+    isTTY: false,
+    env,
+  };
+  return io;
+}
+
+describe('ldb mcp command line', () => {
+  it('parses [host:]port, loopback by default', () => {
+    expect(parseListen('8765')).toEqual({ host: '127.0.0.1', port: 8765 });
+    expect(parseListen('0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseListen('[::1]:9000')).toEqual({ host: '::1', port: 9000 });
+    expect(() => parseListen('localhost')).toThrow(/--http expects \[host:\]port/);
+    expect(() => parseListen('70000')).toThrow(/--http expects/);
+  });
+
+  it('takes the token and the model from the environment when not given', () => {
+    const args = parseMcpArgs(['--http', '0.0.0.0:8765', '--concurrency', '3', '--root', '/tmp'], { LDB_MCP_TOKEN: 't0k', LDB_MODEL: 'ollama:qwen' });
+    expect(args).toMatchObject({ root: '/tmp', http: { host: '0.0.0.0', port: 8765 }, token: 't0k', model: 'ollama:qwen', concurrency: 3, cache: true });
+    expect(parseMcpArgs(['--token', 'flag', '--no-cache'], { LDB_MCP_TOKEN: 'env' })).toMatchObject({ token: 'flag', cache: false });
+  });
+
+  it('prints its help, and refuses bad usage and an exposed address without a token before loading the server', async () => {
+    const help = memoryIO();
+    expect(await main(['mcp', '--help'], help)).toBe(0);
+    expect(help.out).toContain('ldb mcp --http [host:]port');
+    const exposed = memoryIO();
+    expect(await main(['mcp', '--http', '0.0.0.0:8765'], exposed)).toBe(2);
+    expect(exposed.err).toContain('refusing to listen on 0.0.0.0 without a bearer token');
+    const stray = memoryIO();
+    expect(await main(['mcp', 'file.js'], stray)).toBe(2);
+    expect(stray.err).toContain("unexpected argument 'file.js'");
+    const badCount = memoryIO();
+    expect(await main(['mcp', '--concurrency', '0'], badCount)).toBe(2);
+    expect(badCount.err).toContain('--concurrency expects a positive whole number');
+  });
+});
