@@ -49,7 +49,8 @@ export async function benchMcp({ calls = 60 } = {}) {
   }
   sandbox.dispose();
   await client.close();
-  const row = (label, values) => console.log(`  ${label.padEnd(44)} median ${percentile(values, 50).toFixed(2)} ms, p90 ${percentile(values, 90).toFixed(2)} ms`);
+  const row = (label, values) =>
+    console.log(`  ${label.padEnd(48)} min ${Math.min(...values).toFixed(2)} ms, median ${percentile(values, 50).toFixed(2)} ms, p90 ${percentile(values, 90).toFixed(2)} ms`);
   console.log(`ldb mcp over stdio, trace_test on ${PROGRAM} (${calls} calls after the first):`);
   console.log(`  start and connect ${connect.toFixed(0)} ms; first trace_test ${first.toFixed(0)} ms`);
   row('trace_test over stdio (steps + compacted text)', mcp);
@@ -57,6 +58,8 @@ export async function benchMcp({ calls = 60 } = {}) {
   row('traceTest in-process (warm sandbox)', direct);
   row('traceTest + formatTrace in-process', directWithText);
   const median = (values) => percentile(values, 50);
-  console.log(`  over a direct traceTest, at the median: steps only ${(median(mcpPaged) - median(direct)).toFixed(2)} ms (target: within 5 ms);`);
-  console.log(`  with the compacted text ${(median(mcp) - median(directWithText)).toFixed(2)} ms over traceTest + formatTrace`);
+  const least = (values) => Math.min(...values);
+  console.log(`  over a direct traceTest (target: within 5 ms): steps only ${(median(mcpPaged) - median(direct)).toFixed(2)} ms at the median, ${(least(mcpPaged) - least(direct)).toFixed(2)} ms at the minimum;`);
+  console.log(`  with the compacted text, over traceTest + formatTrace: ${(median(mcp) - median(directWithText)).toFixed(2)} ms at the median, ${(least(mcp) - least(directWithText)).toFixed(2)} ms at the minimum`);
+  console.log('  (the server, its sandbox process and this process share the CPUs: on a loaded machine the medians carry the load)');
 }
