@@ -33,6 +33,13 @@ export interface HttpServing {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const ENDPOINT = '/mcp';
+/** A client that vanished without ending its session (no DELETE) does not hold a server for ever. */
+const SESSION_IDLE_MS = 60 * 60 * 1000;
+
+interface Session {
+  transport: NodeStreamableHTTPServerTransport;
+  lastUsed: number;
+}
 
 /**
  * Streamable HTTP at /mcp, one MCP session per client. Host and Origin headers are checked
@@ -44,7 +51,11 @@ export async function serveHttp(toolbox: LdbToolbox, options: HttpOptions): Prom
   const names = allowedNames(options);
   const checkHost = hostHeaderValidation(names);
   const checkOrigin = originValidation(names);
-  const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
+  const sessions = new Map<string, Session>();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, session] of sessions) if (now - session.lastUsed > SESSION_IDLE_MS) void session.transport.close().finally(() => sessions.delete(id));
+  }, 60_000).unref();
   const server = createServer((req, res) => {
     if (!checkHost(req, res) || !checkOrigin(req, res)) return;
     void handle(toolbox, sessions, options.token, req, res).catch((error: unknown) => {
@@ -60,7 +71,8 @@ export async function serveHttp(toolbox: LdbToolbox, options: HttpOptions): Prom
     url: `http://${host}:${port}${ENDPOINT}`,
     closed,
     close: async () => {
-      await Promise.all([...sessions.values()].map((transport) => transport.close()));
+      clearInterval(sweep);
+      await Promise.all([...sessions.values()].map((session) => session.transport.close()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -84,7 +96,7 @@ function listen(server: Server, options: HttpOptions): Promise<void> {
 
 async function handle(
   toolbox: LdbToolbox,
-  sessions: Map<string, NodeStreamableHTTPServerTransport>,
+  sessions: Map<string, Session>,
   token: string | undefined,
   req: IncomingMessage,
   res: ServerResponse,
@@ -101,14 +113,17 @@ async function handle(
   const request = auth ? Object.assign(req, { auth }) : req;
   const sessionId = req.headers['mcp-session-id'];
   const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-  if (existing) return existing.handleRequest(request, res);
+  if (existing) {
+    existing.lastUsed = Date.now();
+    return existing.transport.handleRequest(request, res);
+  }
   const body = req.method === 'POST' ? await readJson(req) : undefined;
   if (sessionId !== undefined || !isInitializeRequest(body)) {
     return jsonRpcError(res, sessionId !== undefined ? 404 : 400, sessionId !== undefined ? 'unknown or expired session' : 'no session: start with an initialize request');
   }
   const transport = new NodeStreamableHTTPServerTransport({
     sessionIdGenerator: () => randomUUID(),
-    onsessioninitialized: (id) => void sessions.set(id, transport),
+    onsessioninitialized: (id) => void sessions.set(id, { transport, lastUsed: Date.now() }),
   });
   transport.onclose = () => {
     if (transport.sessionId) sessions.delete(transport.sessionId);
