@@ -79,6 +79,11 @@ function colourDiff(diff: string, style: Style): string {
     .join('\n');
 }
 
+/** White space around line breaks becomes one space; linear (a regex here backtracked over long runs of spaces). */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }

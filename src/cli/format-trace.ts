@@ -10,11 +10,11 @@ const MAX_INDENT = 10;
 
 /** One line per case: ✓/✗, its number, its source and, when it failed, why. */
 export function formatCaseList(results: CaseResult[], style: Style): string[] {
-  const width = Math.min(60, Math.max(...results.map((r) => oneLine(r.case.source).length)));
+  const width = Math.min(60, Math.max(...results.map((r) => oneLine(caseLabel(r.case)).length)));
   return results.map((result, i) => {
     const ok = result.outcome.kind === 'pass';
     const mark = ok ? style.pass('✓') : style.fail('✗');
-    const source = truncate(oneLine(result.case.source), width);
+    const source = truncate(oneLine(caseLabel(result.case)), width);
     const why = ok ? '' : `${' '.repeat(width - source.length)}  ${style.fail(describeOutcome(result.outcome))}`;
     return `  ${mark} ${String(i + 1).padStart(2)}  ${source}${why}`;
   });
@@ -25,12 +25,14 @@ export interface TraceView {
   blocks: Block[];
   source: string;
   caseNumber: number;
+  /** The case's title path (test()-style cases); else the trace's test text is shown. */
+  title?: string;
 }
 
 /** The block-by-block story of one run: each step's block, its code and the variables after it. */
 export function formatTrace(view: TraceView, style: Style): string[] {
   const { trace } = view;
-  const lines = [style.bold(`Trace of case ${view.caseNumber}: ${oneLine(trace.test)}`), `  ${outcomeLine(trace, style)}`, ''];
+  const lines = [style.bold(`Trace of case ${view.caseNumber}: ${oneLine(view.title ?? trace.test)}`), `  ${outcomeLine(trace, style)}`, ''];
   const blocks = new Map(view.blocks.map((b) => [b.id, b]));
   const sourceLines = view.source.split('\n');
   trace.events.forEach((event, i) => {
@@ -85,12 +87,22 @@ function excerpt(block: Block | undefined, source: string[]): string[] {
 function outcomeLine(trace: Trace, style: Style): string {
   const outcome = trace.outcome;
   const text = describeOutcome(outcome);
-  const at = outcome.kind === 'error' && outcome.loc ? ` at ${formatLoc(outcome.loc)}` : '';
+  const at = (outcome.kind === 'error' || outcome.kind === 'fail') && outcome.loc ? ` at ${formatLoc(outcome.loc)}` : '';
   return outcome.kind === 'pass' ? style.pass(text) : style.fail(text + at);
 }
 
+/** A test()-style case by its title path; an assertion by its text. */
+function caseLabel(testCase: CaseResult['case']): string {
+  return testCase.name ?? testCase.source;
+}
+
+/** White space around line breaks becomes one space; linear (a regex here backtracked over long runs of spaces). */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 function truncate(text: string, width: number): string {

@@ -1,3 +1,4 @@
+import { splitInlineTest } from '../cases/inline.js';
 import { splitTests, type TestCase } from '../cases/split.js';
 import { InputError } from '../errors.js';
 import type { CliIO } from './io.js';
@@ -38,9 +39,7 @@ export async function collectTestCases(
 ): Promise<TestCase[]> {
   const cases: TestCase[] = [];
   if (testsFile) cases.push(...splitTests(await readInput(io, testsFile, 'tests'), { filename: testsFile }));
-  inlineTests.forEach((assertion, i) => {
-    cases.push(...splitTests(assertion, { filename: `--test #${i + 1}`, allowPlainScript: allowPlainCalls }));
-  });
+  inlineTests.forEach((assertion, i) => cases.push(...splitInlineTest(assertion, i + 1, allowPlainCalls)));
   return cases.map((c, index) => ({ ...c, index }));
 }
 

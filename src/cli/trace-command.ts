@@ -90,7 +90,7 @@ function printReport(io: CliIO, args: TraceArgs, code: string, model: ProgramMod
   const summary = `${run.passed} passed, ${run.failed} failed`;
   out.push(run.failed > 0 ? style.fail(summary) : style.pass(summary), '');
   if (chosen?.trace) {
-    out.push(...formatTrace({ trace: chosen.trace, blocks: model.blocks, source: code, caseNumber: chosen.case.index + 1 }, style));
+    out.push(...formatTrace({ trace: chosen.trace, blocks: model.blocks, source: code, caseNumber: chosen.case.index + 1, title: chosen.case.name }, style));
   } else {
     out.push(style.pass('Every case passed; use --case <n> to see the trace of one.'));
   }
