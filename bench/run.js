@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchLoopOverhead } from './loop.js';
 import { benchMcp } from './mcp.js';
 import { benchPromptTokens } from './prompts.js';
+import { benchStartup } from './startup.js';
 import { benchTracing } from './tracing.js';
 
 const data = fileURLToPath(new URL('../data/humanevalpack-js.jsonl', import.meta.url));
@@ -16,4 +17,5 @@ const only = process.argv[2];
 if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
+if (!only || only === 'startup') benchStartup();
 if (!only || only === 'mcp') await benchMcp();

@@ -88,7 +88,7 @@ function allowedNames(options: HttpOptions): string[] {
 function listen(server: Server, options: HttpOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new InputError(`ldb mcp: cannot listen on ${options.host}:${options.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)),
+      reject(new InputError(`cannot listen on ${options.host}:${options.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)),
     );
     server.listen(options.port, options.host, () => resolve());
   });

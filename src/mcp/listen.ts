@@ -12,6 +12,6 @@ export function isLoopback(host: string): boolean {
 export function checkExposure(host: string, token: string | undefined): void {
   if (isLoopback(host) || token) return;
   throw new InputError(
-    `ldb mcp: refusing to listen on ${host} without a bearer token: anyone who can reach it could run code in the sandbox and read files under the root. Pass --token or set LDB_MCP_TOKEN (or listen on 127.0.0.1).`,
+    `refusing to listen on ${host} without a bearer token: anyone who can reach it could run code in the sandbox and read files under the root. Pass --token or set LDB_MCP_TOKEN (or listen on 127.0.0.1).`,
   );
 }

@@ -1,4 +1,5 @@
 import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import type { CreateModelOptions } from '../llm/create.js';
 import type { Env } from '../llm/spec.js';
 import type { LimitsInput } from '../sandbox/limits.js';
 import type { CallControl, ToolContext } from './context.js';
@@ -22,8 +23,8 @@ export interface LdbMcpOptions {
   /** Model spec for the fix tool; without it (and without LDB_MODEL in env) there is no fix tool. */
   model?: string;
   env?: Env;
-  /** The on-disk response cache of model calls (default on). */
-  cache?: boolean;
+  /** How the fix tool's model is reached (retries, timeouts, cache, key variable); `env` wins. */
+  modelOptions?: CreateModelOptions;
   /** Tool calls that run user code at once (one sandbox server each); default 2. */
   maxConcurrency?: number;
   limits?: LimitsInput;
@@ -45,7 +46,7 @@ export function createToolbox(options: LdbMcpOptions): LdbToolbox {
     workspace: new Workspace(options.root),
     pool,
     limits: options.limits ?? {},
-    ...(spec ? { models: modelSource(spec, env, options.cache ?? true) } : {}),
+    ...(spec ? { models: modelSource(spec, { ...options.modelOptions, env }) } : {}),
   };
   return { context, version: options.version, dispose: () => pool.dispose() };
 }

@@ -90,7 +90,7 @@ describe('ldb mcp, the built CLI', () => {
   it('refuses a non-loopback address without a token', () => {
     const run = spawnSync(NODE[0], [NODE[1], ...LDB, '--http', '0.0.0.0:0'], { encoding: 'utf8', env: { ...process.env, LDB_MCP_TOKEN: '' } });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('ldb mcp: refusing to listen on 0.0.0.0 without a bearer token');
+    expect(run.stderr).toContain('ldb: refusing to listen on 0.0.0.0 without a bearer token');
     expect(run.stdout).toBe('');
   });
 

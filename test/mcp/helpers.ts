@@ -20,7 +20,7 @@ export interface Connected {
 
 /** An ldb MCP server and an SDK client joined by the SDK's in-memory transport. */
 export async function connect(options: Partial<LdbMcpOptions> = {}): Promise<Connected> {
-  const toolbox = createToolbox({ root: ROOT, version: 'test', env: {}, cache: false, ...options });
+  const toolbox = createToolbox({ root: ROOT, version: 'test', env: {}, modelOptions: { cache: false }, ...options });
   const server = createLdbMcpServer(toolbox);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

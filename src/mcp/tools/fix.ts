@@ -2,8 +2,8 @@ import { unifiedDiff } from '../../debugger/diff.js';
 import { debug } from '../../debugger/loop.js';
 import type { DebugEvent } from '../../debugger/result.js';
 import { InputError } from '../../errors.js';
-import { createModel } from '../../llm/create.js';
-import { parseModelSpec, type Env } from '../../llm/spec.js';
+import { createModel, type CreateModelOptions } from '../../llm/create.js';
+import { parseModelSpec } from '../../llm/spec.js';
 import { limitsFor, programAndTests, type CallControl, type ModelSource, type ToolContext } from '../context.js';
 import { toolError, toolResult, type ToolResult } from '../results.js';
 import type { FixInput } from '../schemas.js';
@@ -15,16 +15,18 @@ const DEFAULT_ITERATIONS = 3;
  * address. A caller must not be able to choose a command to run (`exec:`) or a server to send the
  * configured API key to.
  */
-export function modelSource(spec: string, env: Env, cache = true): ModelSource {
-  const configured = parseModelSpec(spec, env);
+export function modelSource(spec: string, options: CreateModelOptions): ModelSource {
+  const env = options.env ?? process.env;
+  const keys = { apiKeyEnv: options.apiKeyEnv };
+  const configured = parseModelSpec(spec, env, keys);
   return {
     spec,
     create(requested) {
-      if (requested === undefined || requested === spec) return createModel(spec, { env, cache });
-      const asked = parseModelSpec(requested, env);
+      if (requested === undefined || requested === spec) return createModel(spec, options);
+      const asked = parseModelSpec(requested, env, keys);
       const sameHome = asked.protocol !== 'exec' && configured.protocol !== 'exec' && asked.provider === configured.provider && asked.baseUrl === configured.baseUrl;
       if (!sameHome) throw new InputError(`model '${requested}' is not allowed here: this server may use ${configured.provider} models at its configured address only (its model is ${spec})`);
-      return createModel(requested, { env, cache });
+      return createModel(requested, options);
     },
   };
 }
