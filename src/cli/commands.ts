@@ -9,6 +9,7 @@
  * and so are errors under `--json` when the table has a `json` option. Keep heavy imports inside
  * the command module: this file is loaded by `ldb --version`.
  */
+import { bench } from './bench-options.js';
 import type { Command } from './command.js';
 import { MCP_COMMAND } from './mcp-options.js';
 import {
@@ -94,7 +95,7 @@ unreachable server), 3 an internal error of ldb.`,
   load: async () => (await import('./fix-command.js')).runFix,
 };
 
-export const COMMANDS: readonly Command[] = [trace, fix, MCP_COMMAND];
+export const COMMANDS: readonly Command[] = [trace, fix, bench, MCP_COMMAND];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
