@@ -11,6 +11,7 @@
  */
 import { bench } from './bench-options.js';
 import type { Command } from './command.js';
+import { MCP_COMMAND } from './mcp-options.js';
 import {
   COLOR_OPTION,
   ENTRY_OPTION,
@@ -94,7 +95,7 @@ unreachable server), 3 an internal error of ldb.`,
   load: async () => (await import('./fix-command.js')).runFix,
 };
 
-export const COMMANDS: readonly Command[] = [trace, fix, bench];
+export const COMMANDS: readonly Command[] = [trace, fix, bench, MCP_COMMAND];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -22,13 +22,13 @@ const TRUTH: Record<string, boolean> = { true: true, false: false };
 // Models write "false" as a string often enough (LDB's own prompt asked for "False"); accept it.
 const correctField = z.preprocess(
   (value) => (typeof value === 'string' ? (TRUTH[value.trim().toLowerCase()] ?? value) : value),
-  z.boolean({ invalid_type_error: 'must be true or false', required_error: 'is missing (true or false)' }),
+  z.boolean({ error: (issue) => (issue.input === undefined ? 'is missing (true or false)' : 'must be true or false') }),
 );
 
 const verdictSchema = z.object({
-  block: z.string({ invalid_type_error: 'must be a string id from the trace', required_error: 'is missing' }).trim().min(1, 'is empty'),
+  block: z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string id from the trace') }).trim().min(1, 'is empty'),
   correct: correctField,
-  explanation: z.string({ invalid_type_error: 'must be a string' }).default(''),
+  explanation: z.string({ error: 'must be a string' }).default(''),
 });
 
 const MAX_ISSUES = 5;
@@ -56,8 +56,8 @@ export function parseVerdicts(reply: string, knownBlocks: string[]): VerdictPars
 }
 
 const missingSchema = z.object({
-  after_line: z.coerce.number({ invalid_type_error: 'must be a line number' }).int('must be a whole line number').min(0, 'must be 0 or more'),
-  explanation: z.string({ invalid_type_error: 'must be a string' }).default(''),
+  after_line: z.coerce.number({ error: 'must be a line number' }).int('must be a whole line number').min(0, 'must be 0 or more'),
+  explanation: z.string({ error: 'must be a string' }).default(''),
 });
 
 /** The optional "missing" list: `[{"after_line": 18, "explanation": "..."}]`. */
@@ -109,7 +109,7 @@ function validate(list: unknown[]): Verdict[] | string {
   return `invalid verdicts: ${issues.slice(0, MAX_ISSUES).join('; ')}${more}`;
 }
 
-function describeIssue(index: number, issue: z.ZodIssue, item: unknown): string {
+function describeIssue(index: number, issue: z.core.$ZodIssue, item: unknown): string {
   const field = issue.path.join('.');
   if (!isRecord(item)) return `verdicts[${index}] must be an object, got ${JSON.stringify(item)}`;
   const got = field && field in item ? ` (got ${JSON.stringify(item[field])})` : '';
