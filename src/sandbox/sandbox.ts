@@ -56,6 +56,17 @@ export class Sandbox {
     return result;
   }
 
+  /**
+   * Runs one case again, rendering only the steps [from, from + count): how a debugger steps
+   * into the middle of a run longer than the event cap. The run is deterministic (Math.random is
+   * seeded), so it repeats the traced one; the caller checks the step count to be sure.
+   */
+  runWindow(program: InstrumentedProgram, testCase: TestCase, limits: Limits, window: { from: number; count: number }): Promise<CaseRun> {
+    const result = this.queue.then(() => this.runOnce(program, testCase, limits, window.from, window));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   /** Gives the sandbox server back (its isolate is disposed); a later run starts or borrows another. */
   dispose(): void {
     disposeCalls++;
@@ -87,10 +98,12 @@ export class Sandbox {
     testCase: TestCase,
     limits: Limits,
     tailFrom: number,
+    window?: { from: number; count: number },
   ): Promise<CaseRun> {
     const names = 'names' in program ? program.names : undefined;
+    const kept = window ? { headEvents: 0, tailEvents: Math.max(1, window.count), tailUntil: window.from + window.count } : headAndTail(limits.maxEvents);
     const config: BootstrapConfig = {
-      tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
+      tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...kept, tailFrom, ringAfterMs: limits.timeMs / 2 },
       harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
       seed: limits.seed,
     };
