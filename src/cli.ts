@@ -9,6 +9,8 @@ import { traceCommand } from './cli/trace-command.js';
 const commands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   trace: traceCommand,
   fix: fixCommand,
+  // Imported when run: the debugger's UI stack (Ink, React) stays out of every other command.
+  debug: (argv, io) => import('./cli/debug-command.js').then(({ debugCommand }) => debugCommand(argv, io)),
 };
 
 /** Runs one ldb command line and returns the exit code; never calls process.exit. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceTest } from '../../src/api.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
-import { findStep } from '../../src/sandbox/search-steps.js';
+import { findStep, type SearchableStep } from '../../src/sandbox/search-steps.js';
 
 const longCode = readFileSync(new URL('../../fixtures/long/mean-long.js', import.meta.url), 'utf8');
 const longTest = 'assert.strictEqual(mean(600000), 299999.5);';
@@ -37,7 +37,7 @@ describe('traceTest window: stepping into the dropped middle of a long run', () 
 });
 
 describe('findStep: searching recorded steps by value, in the sandbox', () => {
-  const steps = [
+  const steps: SearchableStep[] = [
     { step: 0, vars: { total: '0', s: "'a'" } },
     { step: 1, vars: { total: '4', s: "''" } },
     { step: 2, vars: { total: '11', x: 'NaN', xs: '[ 1, 2, 3 ]' } },
