@@ -45,13 +45,22 @@ export function App(props: AppProps): ReactElement {
   }, [state.step, state.recording, state.busy]);
 
   useInput((input, key) => {
+    // Keys typed faster than Ink reads them (a paste, a pty) arrive as one string: one key each.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const char of input) handleKey(char, { ...key, return: char === '\r', tab: char === '\t' });
+      return;
+    }
+    handleKey(input, key);
+  });
+
+  function handleKey(input: string, key: InkKey): void {
     const current = stateRef.current;
     if (current.prompt) return promptKey(input, key, current, dispatch, controller);
     const command = commandFor({ input, ...key });
     if (current.overlay === 'tests') return testsKey(key, command, current, dispatch, controller);
     if (command === undefined) return;
     runCommand(command, current, dispatch, controller, exit);
-  });
+  }
 
   const layout = layoutFor(size.columns, size.rows, state);
   const block = currentBlock(state);
@@ -98,9 +107,11 @@ function runCommand(command: Command, state: SessionState, dispatch: (a: Action)
       if (state.repeatSearch && state.lastSearch) return void controller.search(state.lastSearch.text, state.lastSearch.direction);
       return dispatch({ type: 'command', command });
     case 'searchForward':
-      return dispatch({ type: 'promptOpen', direction: 1 });
+      return dispatch({ type: 'promptOpen', kind: 'search', direction: 1 });
     case 'searchBackward':
-      return dispatch({ type: 'promptOpen', direction: -1 });
+      return dispatch({ type: 'promptOpen', kind: 'search', direction: -1 });
+    case 'goto':
+      return dispatch({ type: 'promptOpen', kind: 'goto', direction: 1 });
     case 'tests':
       return dispatch({ type: 'overlay', overlay: 'tests' });
     case 'level':
@@ -129,11 +140,19 @@ function promptKey(input: string, key: InkKey, state: SessionState, dispatch: (a
   if (key.tab) return dispatch({ type: 'promptDirection' });
   if (key.return) {
     dispatch({ type: 'promptClose' });
+    if (prompt.kind === 'goto') return dispatch(gotoAction(prompt.text));
     return void controller.search(prompt.text, prompt.direction);
   }
   if (key.backspace || key.delete) return dispatch({ type: 'promptText', text: prompt.text.slice(0, -1) });
   if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
   dispatch({ type: 'promptText', text: prompt.text + input });
+}
+
+/** `:600000` goes to step 600000 (1-based, as the status bar counts). */
+function gotoAction(text: string): Action {
+  const step = Number(text.trim().replace(/_/g, ''));
+  if (!Number.isInteger(step) || step < 1) return { type: 'message', text: `:${text} is not a step number`, kind: 'error' };
+  return { type: 'goto', step: step - 1 };
 }
 
 function testsKey(key: InkKey, command: Command | undefined, state: SessionState, dispatch: (a: Action) => void, controller: SessionController): void {

@@ -15,6 +15,7 @@ export type Command =
   | 'reverseContinue'
   | 'searchForward'
   | 'searchBackward'
+  | 'goto'
   | 'tests'
   | 'level'
   | 'verify'
@@ -58,6 +59,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { command: 'reverseContinue', keys: ['C'], description: 'run back to the previous breakpoint' },
   { command: 'searchForward', keys: ['/'], description: 'search the run: /total > 10, /Number.isNaN(x), /word (Tab: backward)' },
   { command: 'searchBackward', keys: ['\\'], description: 'search backward' },
+  { command: 'goto', keys: [':'], description: 'go to step number k (anywhere, even in the dropped middle)' },
   { command: 'tests', keys: ['t'], description: 'choose a test case' },
   { command: 'level', keys: ['l'], description: 'switch level: block, line, function' },
   { command: 'verify', keys: ['v'], description: 'verify the blocks with the model' },

@@ -35,7 +35,7 @@ export interface SessionState {
   overlay: Overlay;
   testsCursor: number;
   /** The search being typed after `/`. */
-  prompt: { text: string; direction: 1 | -1 } | null;
+  prompt: { kind: 'search' | 'goto'; text: string; direction: 1 | -1 } | null;
   lastSearch: { text: string; direction: 1 | -1 } | null;
   /** Right after a search, `n` repeats it instead of stepping. */
   repeatSearch: boolean;
@@ -58,7 +58,7 @@ export type Action =
   | { type: 'window'; from: number; events: TraceEvent[] }
   | { type: 'command'; command: Command }
   | { type: 'goto'; step: number }
-  | { type: 'promptOpen'; direction: 1 | -1 }
+  | { type: 'promptOpen'; kind: 'search' | 'goto'; direction: 1 | -1 }
   | { type: 'promptText'; text: string }
   | { type: 'promptDirection' }
   | { type: 'promptClose' }
@@ -134,7 +134,7 @@ export function reduce(state: SessionState, action: Action): SessionState {
     case 'goto':
       return { ...state, step: clampStep(state, action.step), repeatSearch: false };
     case 'promptOpen':
-      return { ...state, prompt: { text: '', direction: action.direction }, message: null };
+      return { ...state, prompt: { kind: action.kind, text: '', direction: action.direction }, message: null };
     case 'promptText':
       return state.prompt ? { ...state, prompt: { ...state.prompt, text: action.text } } : state;
     case 'promptDirection':

@@ -19,19 +19,20 @@ export function StatusBar({ state, width, theme }: StatusBarProps): ReactElement
   const trace = state.recording?.trace;
   const outcome = trace ? describeOutcome(trace.outcome) : 'not traced';
   const failed = trace !== undefined && trace.outcome.kind !== 'pass';
-  const steps = state.recording ? `step ${state.step + 1} of ${totalSteps(state.recording)}` : '';
+  const steps = state.recording ? `step ${state.step + 1}/${totalSteps(state.recording)}` : 'not traced';
   const cost = state.usage.costUsd === null ? 'cost ?' : `$${state.usage.costUsd.toFixed(4)}`;
   const model = state.modelName ? `${state.modelName}  iter ${state.iteration + 1}  ${state.usage.tokens} tok  ${cost}` : 'no model';
-  const info = [`case ${state.caseIndex + 1}`, steps, state.level, model].filter(Boolean).join('  │  ');
+  const info = [steps, `case ${state.caseIndex + 1}`, state.level, model].join(' │ ');
   return h(
     Box,
     { flexDirection: 'column', height: 2, width },
     h(
       Text,
       { wrap: 'truncate-end', inverse: true },
-      h(Text, { color: failed ? theme.fail : theme.pass }, ` ${printable(outcome)} `),
-      ` ${info} `,
+      h(Text, { color: failed ? theme.fail : theme.pass }, failed ? ' ✗ ' : trace ? ' ✓ ' : '   '),
+      `${info} │ `,
       state.busy ? h(Spinner, { label: state.busy }) : '',
+      h(Text, { color: failed ? theme.fail : undefined }, `${printable(outcome)} `),
     ),
     h(Text, { wrap: 'truncate-end' }, bottomLine(state, theme)),
   );
@@ -39,6 +40,7 @@ export function StatusBar({ state, width, theme }: StatusBarProps): ReactElement
 
 function bottomLine(state: SessionState, theme: Theme): ReactElement | string {
   if (state.prompt) {
+    if (state.prompt.kind === 'goto') return h(Text, { color: theme.accent }, `go to step :${state.prompt.text}█  (Enter go, Esc cancel)`);
     const arrow = state.prompt.direction === 1 ? '/' : '\\';
     return h(Text, { color: theme.accent }, `${arrow}${state.prompt.text}█  (Enter search, Tab direction, Esc cancel)`);
   }

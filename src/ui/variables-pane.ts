@@ -54,5 +54,7 @@ export const VariablesPane = memo(function VariablesPane(props: VariablesPanePro
       rows.push(h(Text, { key: 'exit', color: theme.fail }, 'left by an exception'));
     }
   }
-  return h(Box, { flexDirection: 'column', height: props.height, width, overflow: 'hidden' }, ...rows);
+  // Never more rows than the pane has: Ink would squeeze them on top of each other.
+  const shown = rows.length > props.height ? [...rows.slice(0, props.height - 1), h(Text, { key: 'more', color: theme.muted }, `… ${rows.length - props.height + 1} more`)] : rows;
+  return h(Box, { flexDirection: 'column', height: props.height, width, overflow: 'hidden' }, ...shown);
 });
