@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
 import { benchTracing } from './tracing.js';
+import { benchUi } from './ui.js';
 
 const data = fileURLToPath(new URL('../data/humanevalpack-js.jsonl', import.meta.url));
 if (!existsSync(data)) {
@@ -15,3 +16,4 @@ const only = process.argv[2];
 if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
+if (!only || only === 'ui') await benchUi();

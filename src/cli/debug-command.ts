@@ -3,7 +3,6 @@ import type { DebugLevel } from '../debugger/result.js';
 import { InputError } from '../errors.js';
 import type { LimitsInput } from '../sandbox/limits.js';
 import type { CliIO } from './io.js';
-import { collectTestCases, expectProgramAndTests, parseCommandLine, positiveInteger, readInput } from './inputs.js';
 
 export const DEBUG_HELP = `ldb debug: step through a test's recorded run in a full-screen terminal UI
 
@@ -59,16 +58,21 @@ export async function debugCommand(argv: string[], io: CliIO): Promise<number> {
     return traceCommand(args.traceArgv, io);
   }
   if (!io.writeFile || !io.exists) throw new InputError('ldb debug: the interactive debugger needs a writable file system');
-  const code = await readInput(io, args.file, 'program');
-  const cases = await collectTestCases(io, args.testsFile, args.inlineTests, true);
-  if (args.caseNumber !== undefined && args.caseNumber > cases.length) {
-    throw new InputError(`ldb debug: --case ${args.caseNumber} is out of range; there are ${cases.length} cases`);
-  }
+  const code = await readProgram(io, args.file);
+  // Splitting the tests needs Babel: it happens after the first frame is on the screen.
+  const loadCases = async () => {
+    const { collectTestCases } = await import('./inputs.js');
+    const cases = await collectTestCases(io, args.testsFile, args.inlineTests, true);
+    if (args.caseNumber !== undefined && args.caseNumber > cases.length) {
+      throw new InputError(`--case ${args.caseNumber} is out of range; there are ${cases.length} cases`);
+    }
+    return cases;
+  };
   const { runDebugger } = await import('../ui/run.js');
   return runDebugger({
     file: args.file,
     code,
-    cases,
+    loadCases,
     caseNumber: args.caseNumber,
     modelSpec: args.model,
     level: args.level,
@@ -83,8 +87,12 @@ export async function debugCommand(argv: string[], io: CliIO): Promise<number> {
   });
 }
 
+/**
+ * The flags, parsed here with no module that the first frame does not need (the shared helpers
+ * of the other commands load Babel to split tests).
+ */
 function parseDebugArgs(argv: string[]): DebugArgs | 'help' {
-  const { values, positionals } = parseCommandLine('debug', () =>
+  const { values, positionals } = usage(() =>
     parseArgs({
       args: argv,
       allowPositionals: true,
@@ -106,7 +114,9 @@ function parseDebugArgs(argv: string[]): DebugArgs | 'help' {
     }),
   );
   if (values.help) return 'help';
-  const file = expectProgramAndTests('debug', positionals, values.tests, values.test);
+  if (positionals.length !== 1) usage(`expected exactly one program file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+  if (!values.tests && !values.test?.length) usage("no tests given; pass --tests <file> or --test '<assertion>'");
+  const file = positionals[0]!;
   const level = values.level ?? 'block';
   if (level !== 'line' && level !== 'block' && level !== 'function') {
     throw new InputError(`ldb debug: --level must be line, block or function, got '${level}'`);
@@ -122,18 +132,45 @@ function parseDebugArgs(argv: string[]): DebugArgs | 'help' {
     file,
     testsFile: values.tests,
     inlineTests: values.test ?? [],
-    caseNumber: values.case !== undefined ? positiveInteger(values.case, '--case') : undefined,
+    caseNumber: values.case !== undefined ? positive(values.case, '--case') : undefined,
     model: values.model,
     level,
     auto: values.auto === true,
-    maxIterations: values['max-iters'] !== undefined ? positiveInteger(values['max-iters'], '--max-iters') : 10,
+    maxIterations: values['max-iters'] !== undefined ? positive(values['max-iters'], '--max-iters') : 10,
     tui: values['no-tui'] !== true,
     color: values['no-color'] ? false : undefined,
     entryPoint: values.entry,
     traceArgv,
     limits: {
-      timeMs: values['time-limit'] !== undefined ? positiveInteger(values['time-limit'], '--time-limit') : undefined,
-      maxEvents: values['max-events'] !== undefined ? positiveInteger(values['max-events'], '--max-events') : undefined,
+      timeMs: values['time-limit'] !== undefined ? positive(values['time-limit'], '--time-limit') : undefined,
+      maxEvents: values['max-events'] !== undefined ? positive(values['max-events'], '--max-events') : undefined,
     },
   };
+}
+
+function usage<T>(problem: string | (() => T)): T {
+  if (typeof problem === 'function') {
+    try {
+      return problem();
+    } catch (error) {
+      return usage((error as Error).message.replace(/^.*?: /, ''));
+    }
+  }
+  throw new InputError(`ldb debug: ${problem}\nRun 'ldb debug --help' for usage.`);
+}
+
+function positive(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${flag} expects a positive whole number, got '${text}'`);
+  return value;
+}
+
+async function readProgram(io: CliIO, path: string): Promise<string> {
+  try {
+    return await io.readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new InputError(`cannot read the program file ${path}: ${reason}`);
+  }
 }

@@ -6,6 +6,7 @@ Usage:
 Commands:
   trace <file>     Run the tests on a program, then show the block-by-block trace of a failing case
   fix <file>       Debug a program with an LLM (LDB): trace a failing case, verify blocks, patch, repeat
+  debug <file>     Step through a test's recorded run in a full-screen terminal UI (with an LLM if given)
 
 Options:
   -h, --help       Show help (also: ldb <command> --help)

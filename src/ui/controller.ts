@@ -11,7 +11,8 @@ import { eventAt, knownSteps, totalSteps, windowAround } from './steps.js';
 /** Everything the debugger session needs from outside: files, the model spec, limits. */
 export interface SessionInputs {
   file: string;
-  cases: TestCase[];
+  /** The test cases, read and split when the session starts (after the first frame). */
+  loadCases(): Promise<TestCase[]>;
   caseNumber?: number;
   modelSpec?: string;
   level: DebugLevel;
@@ -40,6 +41,7 @@ export class SessionController {
   private abort: AbortController | undefined;
   private verification: Verification | null = null;
   private windowLoading = false;
+  private cases: TestCase[] = [];
 
   constructor(
     private readonly inputs: SessionInputs,
@@ -59,8 +61,9 @@ export class SessionController {
     const { granularityFor } = await import('../debugger/format.js');
     const { inputs } = this;
     this.dispatch({ type: 'busy', label: 'running the tests' });
+    if (this.cases.length === 0) this.cases = await inputs.loadCases();
     const blocks = parseProgram(code, { filename: inputs.file, granularity: granularityFor(this.getState().level) }).blocks;
-    const run = await runTests({ code, filename: inputs.file, tests: inputs.cases, limits: inputs.limits, sandbox: await this.ensureSandbox() });
+    const run = await runTests({ code, filename: inputs.file, tests: this.cases, limits: inputs.limits, sandbox: await this.ensureSandbox() });
     const cases: CaseView[] = run.cases.map((c) => ({ source: c.case.source, outcome: c.outcome }));
     const failing = cases.findIndex((c) => c.outcome.kind !== 'pass');
     const caseIndex = Math.min(preferCase ?? (failing >= 0 ? failing : 0), cases.length - 1);
@@ -71,7 +74,7 @@ export class SessionController {
 
   async traceCase(caseIndex: number): Promise<void> {
     const state = this.getState();
-    const testCase = this.inputs.cases[caseIndex];
+    const testCase = this.cases[caseIndex];
     if (!testCase) return;
     this.dispatch({ type: 'busy', label: `tracing case ${caseIndex + 1}` });
     try {
@@ -92,7 +95,7 @@ export class SessionController {
     const window = windowAround(recording, state.step, WINDOW_STEPS);
     this.dispatch({ type: 'busy', label: `re-running the case for steps ${window.from + 1}–${window.from + window.count}` });
     try {
-      const testCase = this.inputs.cases[state.caseIndex]!;
+      const testCase = this.cases[state.caseIndex]!;
       const trace = await this.trace(state.code, testCase, { ...window, expectTotal: totalSteps(recording) });
       if (this.getState().recording?.trace === recording.trace) this.dispatch({ type: 'window', from: window.from, events: trace.events });
     } catch (error) {
@@ -159,7 +162,7 @@ export class SessionController {
     const conversation = await this.conversation();
     if (!conversation || !state.recording) return;
     await this.withModel('verifying', async (iteration) => {
-      const testCase = this.inputs.cases[state.caseIndex]!;
+      const testCase = this.cases[state.caseIndex]!;
       this.verification = await conversation.verify(iteration, testCase, state.recording!.trace);
       this.dispatch({ type: 'verdicts', judged: judgedTargets(this.verification) });
       const wrong = this.verification.verdicts?.filter((v) => !v.correct).length;
@@ -174,7 +177,7 @@ export class SessionController {
     if (!conversation || !state.recording) return;
     const { unifiedDiff } = await import('../debugger/diff.js');
     await this.withModel('asking for a fix', async (iteration) => {
-      const testCase = this.inputs.cases[state.caseIndex]!;
+      const testCase = this.cases[state.caseIndex]!;
       const fixed = await conversation.fix(iteration, testCase, state.recording!.trace.outcome, this.verification);
       if (fixed === undefined) return this.dispatch({ type: 'message', text: iteration.notes.join('; ') || 'no usable fix', kind: 'error' });
       const diff = unifiedDiff(state.code, fixed, { fromName: this.inputs.file, toName: `${this.inputs.file} (fixed)` });
@@ -228,7 +231,7 @@ export class SessionController {
     try {
       const result = await debug({
         code: state.code,
-        tests: this.inputs.cases,
+        tests: this.cases,
         filename: this.inputs.file,
         entryPoint: this.inputs.entryPoint,
         model,

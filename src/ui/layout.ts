@@ -15,8 +15,9 @@ export function layoutFor(columns: number, rows: number, state: Pick<SessionStat
   const wantTests = state.overlay === 'tests' ? Math.floor(rows / 2) : Math.min(state.cases.length || 1, rows >= 40 ? 8 : 3);
   const testsHeight = Math.max(1, wantTests);
   const bodyHeight = Math.max(3, rows - statusHeight - testsHeight - 1);
-  const leftWidth = Math.max(20, Math.floor(columns * (columns >= 160 ? 0.6 : 0.56)));
-  const rightWidth = Math.max(10, columns - leftWidth);
+  // The source gets what the variables do not need: at 80 columns a code line still fits.
+  const rightWidth = Math.min(80, Math.max(28, Math.floor(columns * 0.36)));
+  const leftWidth = Math.max(20, columns - rightWidth);
   const verdictHeight = Math.max(1, Math.floor(bodyHeight / 3));
   const variablesHeight = Math.max(1, bodyHeight - verdictHeight - 2);
   return { bodyHeight, leftWidth, rightWidth, variablesHeight, verdictHeight, testsHeight };

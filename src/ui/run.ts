@@ -43,7 +43,7 @@ export async function runDebugger(options: RunDebuggerOptions): Promise<number> 
       connect: (dispatch, getState) => (controller = new SessionController(options, dispatch, getState)),
       onReady: (ready) => void startSession(ready, options),
     }),
-    { stdout, stdin: options.stdin ?? process.stdin, exitOnCtrlC: false, patchConsole: true },
+    { stdout, stdin: options.stdin ?? process.stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
   const onSignal = () => instance.unmount();
   const onCrash = (error: unknown) => {
