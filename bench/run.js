@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
+import { benchStartup } from './startup.js';
 import { benchTracing } from './tracing.js';
 import { benchUi } from './ui.js';
 
@@ -16,4 +17,5 @@ const only = process.argv[2];
 if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
+if (!only || only === 'startup') benchStartup();
 if (!only || only === 'ui') await benchUi();

@@ -55,9 +55,10 @@ async function keyToFrame() {
     await session.waitFor(/step (\d{6})\/\1/);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const times = [];
-    const keys = ['p', 'p', 'N', 'P', 'g', 'G', 'e', 'n', 'P', 'p'];
+    // Every key here moves the step, so every press draws a new frame.
+    const keys = ['p', 'p', 'n', 'g', 'n', 'G', 'p', 'e'];
     for (let i = 0; i < 40; i++) {
-      const frame = session.nextData();
+      const frame = Promise.race([session.nextData(), new Promise((resolve) => setTimeout(resolve, 5000))]);
       const pressed = performance.now();
       session.pty.write(keys[i % keys.length]);
       await frame;

@@ -1,18 +1,12 @@
 #!/usr/bin/env node
-// Shim: isolated-vm needs --no-node-snapshot on Node 20+, so re-launch node with it when absent.
-import { spawnSync } from 'node:child_process';
+// Shim: runs the CLI in this process. (isolated-vm, which needs --no-node-snapshot, lives only in
+// the sandbox server child, which is started with that flag; no re-launch, so a signal sent to
+// `ldb` reaches the process that started everything, and its children go with it.)
 
-if (!process.execArgv.includes('--no-node-snapshot')) {
-  const result = spawnSync(process.execPath, ['--no-node-snapshot', ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  process.exitCode = result.status ?? 1;
-} else {
-  // `ldb trace ... | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
-  const { main } = await import('../dist/cli.js');
-  process.exitCode = await main(process.argv.slice(2));
-}
+// `ldb trace ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+const { main } = await import('../dist/cli.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -79,6 +79,8 @@ export interface TraceTestOptions {
   test: string | TestCase;
   caseIndex?: number;
   filename?: string;
+  /** The test file's name, when `test` is a script (a `.ts` name strips TypeScript). Default: test.js. */
+  testsFilename?: string;
   limits?: LimitsInput;
   granularity?: Granularity;
   sandbox?: Sandbox;
@@ -95,7 +97,9 @@ export interface TraceTestOptions {
 /** Runs one test case on the instrumented program and returns its block-by-block trace. */
 export async function traceTest(options: TraceTestOptions): Promise<Trace> {
   const cases =
-    typeof options.test === 'string' ? splitTests(options.test, { filename: 'test.js', allowPlainScript: true }) : [options.test];
+    typeof options.test === 'string'
+      ? splitTests(options.test, { filename: options.testsFilename ?? 'test.js', allowPlainScript: true })
+      : [options.test];
   const index = options.caseIndex ?? 0;
   const testCase = cases[index];
   if (!testCase) throw new InputError(`there is no test case ${index}: the test has ${cases.length} case(s)`);

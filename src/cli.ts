@@ -1,45 +1,72 @@
+import { readFileSync } from 'node:fs';
 import { access, readFile, rename, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { LdbError } from './errors.js';
-import { MAIN_HELP } from './cli/help.js';
+import { LdbError, ParseError } from './errors.js';
+import { COMMANDS, findCommand } from './cli/commands.js';
+import { formatCommandHelp, formatMainHelp } from './cli/help.js';
 import type { CliIO } from './cli/io.js';
-import { fixCommand } from './cli/fix-command.js';
-import { traceCommand } from './cli/trace-command.js';
+import { parseCommandLine, UsageError } from './cli/options.js';
 
-const commands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
-  trace: traceCommand,
-  fix: fixCommand,
-  // Imported when run: the debugger's UI stack (Ink, React) stays out of every other command.
-  debug: (argv, io) => import('./cli/debug-command.js').then(({ debugCommand }) => debugCommand(argv, io)),
-};
+// Only light modules are imported here: each command's module is loaded when it runs, so that
+// `ldb --version` and `ldb --help` start as fast as node itself.
 
 /** Runs one ldb command line and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    io.stdout(MAIN_HELP);
-    return command === undefined ? 2 : 0;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(formatMainHelp(COMMANDS));
+    return name === undefined ? 2 : 0;
   }
-  if (command === '-v' || command === '--version') {
+  if (name === '-v' || name === '--version') {
     io.stdout(`${version()}\n`);
     return 0;
   }
-  const run = commands[command];
-  if (!run) {
-    io.stderr(`ldb: unknown command '${command}'\n\n${MAIN_HELP}`);
+  const command = findCommand(name);
+  if (!command) {
+    io.stderr(`ldb: unknown command '${name}'\n\n${formatMainHelp(COMMANDS)}`);
     return 2;
   }
+  const json = command.options.some((o) => o.name === 'json') && rest.includes('--json');
   try {
-    return await run(rest, io);
-  } catch (error) {
-    if (error instanceof LdbError) {
-      const hint = 'hint' in error && typeof error.hint === 'string' && !error.message.includes(error.hint) ? `\n  ${error.hint}` : '';
-      io.stderr(`ldb: ${error.message}${hint}\n`);
-      return error.exitCode;
+    const args = parseCommandLine(command.name, command.options, rest);
+    if (args.values.help === true) {
+      io.stdout(formatCommandHelp(command));
+      return 0;
     }
-    io.stderr(`ldb: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const run = await command.load();
+    return await run(args, io);
+  } catch (error) {
+    return reportError(error, command.name, json, io);
+  }
+}
+
+/** An LdbError is the user's problem, said in one message; anything else is ldb's own (exit 3). */
+function reportError(error: unknown, command: string, json: boolean, io: CliIO): number {
+  if (!(error instanceof LdbError)) {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    if (json) io.stdout(`${JSON.stringify({ error: { kind: 'internal', message: String(error instanceof Error ? error.message : error), exitCode: 3 } }, null, 2)}\n`);
+    else io.stderr(`ldb: internal error (please report it): ${detail}\n`);
     return 3;
   }
+  const hint = 'hint' in error && typeof error.hint === 'string' && !error.message.includes(error.hint) ? error.hint : undefined;
+  if (json) {
+    io.stdout(`${JSON.stringify({ error: errorRecord(error, hint) }, null, 2)}\n`);
+    return error.exitCode;
+  }
+  const prefix = error instanceof UsageError ? `ldb ${command}` : 'ldb';
+  io.stderr(`${prefix}: ${error.message}${hint ? `\n  ${hint}` : ''}\n`);
+  return error.exitCode;
+}
+
+function errorRecord(error: LdbError, hint: string | undefined): Record<string, unknown> {
+  const record: Record<string, unknown> = {
+    kind: error instanceof UsageError ? 'usage' : error.name,
+    message: error instanceof UsageError ? error.problem : error instanceof ParseError ? error.reason : error.message,
+    exitCode: error.exitCode,
+  };
+  // Columns 1-based, as everywhere in the JSON report and the terminal.
+  if (error instanceof ParseError) record.loc = { ...error.loc, column: error.loc.column + 1 };
+  if (hint) record.hint = hint;
+  return record;
 }
 
 export function processIO(): CliIO {
@@ -59,6 +86,6 @@ export function processIO(): CliIO {
 }
 
 function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../package.json') as { version: string }).version;
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }

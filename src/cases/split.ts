@@ -1,14 +1,23 @@
-import { VISITOR_KEYS, isExpression } from '@babel/types';
+import { isExpression } from '@babel/types';
 import type * as t from '@babel/types';
 import { InputError } from '../errors.js';
-import { parseSource, stripModuleSyntax } from '../program/parse.js';
+import { languageOf, parseSource, stripModuleSyntax } from '../program/parse.js';
+import { endOf, locOf, sliceOf, startOf, usesAwait } from './ast.js';
+import { createConsoleAssertRewriter, type Rewriter } from './console-assert.js';
+import { layOutScript, preambleFor, type FoundCase, type ScriptLayout } from './find.js';
+import { findSuiteTests, type SuiteTest } from './suite.js';
+import { stripTypes } from './strip-types.js';
 
-/** One assertion of a test script, packaged so it can run on its own. */
+export { COMPARE_HELPER } from './console-assert.js';
+
+/** One test case of a test script, packaged so it can run on its own. */
 export interface TestCase {
   /** 0-based, in file order. */
   index: number;
-  /** The assertion statement exactly as written in the test file. */
+  /** The assertion statement (or the whole `test(...)` call) exactly as written in the test file. */
   source: string;
+  /** For `test(...)`/`it(...)` cases: the titles from the outermost `describe` in, joined with " > ". */
+  name?: string;
   /** Test file name, when known. */
   file?: string;
   /** 1-based line of `source` in the test file. */
@@ -23,6 +32,11 @@ export interface TestCase {
   body: string;
   /** The body uses `await`, so it must run inside an async function. */
   async: boolean;
+  /**
+   * Line n of the body is line n of the test file (test()-style cases run the whole file), so the
+   * line of a failing assertion can be read from its stack.
+   */
+  linesMatchFile?: boolean;
 }
 
 export interface SplitOptions {
@@ -34,31 +48,47 @@ export interface SplitOptions {
   allowPlainScript?: boolean;
 }
 
-/** Name of the comparison helper the runner passes to the function that wraps a case body. */
-export const COMPARE_HELPER = '__ldb_cmp';
-
 const RECOGNISED_FORMS =
   'recognised forms are assert(...), assert.<method>(...), console.assert(...) and expect(...).<matcher>(...), ' +
   'either as top-level statements or inside a test function that the script calls ' +
-  '(e.g. `function test() { assert.deepEqual(f(1), 2); }\ntest();`)';
+  "(e.g. `function test() { assert.deepEqual(f(1), 2); }\ntest();`), and test('title', () => {...}) / it(...) " +
+  "inside describe(...), with the globals of vitest or Jest or imports from 'vitest', '@jest/globals' or 'node:test'";
+
+/** Names a test file may use without importing them (vitest's globals and Jest's). */
+const SUITE_GLOBALS = ['expect', 'test', 'it', 'describe', 'suite', 'beforeAll', 'beforeEach', 'afterEach', 'afterAll', 'fit', 'xit', 'xtest', 'fdescribe', 'xdescribe'];
+/** The case-local name of the running suite (a block-scoped const of the case function). */
+const SUITE_SESSION = '__ldb$suite';
 
 /**
- * Splits a test script into single test cases, one per statement that runs an assertion.
- * Throws ParseError when the script is not valid JavaScript and InputError when it has no
- * assertion (an empty script included).
+ * Splits a test script into single test cases: one per `test(...)`/`it(...)` of a vitest, Jest
+ * or node:test file, else one per statement that runs an assertion. TypeScript test files are
+ * stripped to JavaScript first, keeping lines. Throws ParseError when the script is not valid
+ * JavaScript/TypeScript and InputError when it has no test and no assertion.
  */
 export function splitTests(source: string, options: SplitOptions = {}): TestCase[] {
   const filename = options.filename;
   if (source.trim() === '') throw noAssertionsError(filename, 'the script is empty');
   // Imports become require calls here already, so that every slice below is runnable text.
-  const script = stripModuleSyntax(source, { filename });
-  const program = parseTestScript(script, filename).program;
-  const layout = layOutScript(program);
+  let script = stripModuleSyntax(source, { filename });
+  const language = languageOf(filename);
+  if (language === 'ts' || language === 'tsx') {
+    parseTestScript(script, filename); // syntax errors point at the TypeScript text
+    script = stripTypes(script, filename ?? 'tests.ts');
+  }
+  script = blankShebang(script);
+  const program = parseTestScript(script, language === 'ts' || language === 'tsx' ? undefined : filename).program;
   const rewriter = createConsoleAssertRewriter(script, program);
-  const directives = program.directives.map((directive) => sliceOf(script, directive));
-  const cases = layout.cases.map((found, index) => buildCase(found, index, { script, filename, rewriter, directives, layout }));
+  const declared = topLevelNames(program);
+  const context: CaseContext = { script, filename, rewriter, declared, program };
+  const suite = findSuiteTests(program, script, functionNames(program));
+  if (suite !== undefined) {
+    if (suite.length === 0) throw new InputError(`${filename ?? '<input>'}: every test in the file is skipped or a todo; nothing to run.`);
+    return suite.map((test, index) => suiteCase(test, index, context));
+  }
+  const layout = layOutScript(program);
+  const cases = layout.cases.map((found, index) => assertionCase(found, index, context, layout));
   if (cases.length > 0) return cases;
-  if (options.allowPlainScript) return [plainScriptCase(script, filename, program)];
+  if (options.allowPlainScript) return [plainScriptCase(context)];
   throw noAssertionsError(filename, 'the script never runs an assertion');
 }
 
@@ -66,26 +96,48 @@ interface CaseContext {
   script: string;
   filename: string | undefined;
   rewriter: Rewriter;
-  directives: string[];
-  layout: ScriptLayout;
+  declared: ReadonlySet<string>;
+  program: t.Program;
 }
 
-function buildCase(found: FoundCase, index: number, context: CaseContext): TestCase {
+/** A test()-style case: the whole file runs (its lines unchanged), then the one test with its hooks. */
+function suiteCase(test: SuiteTest, index: number, context: CaseContext): TestCase {
   const { script, filename, rewriter } = context;
-  const statements = [...preambleFor(context.layout.preamble, found.anchor), ...found.setup, found.node];
+  const loc = locOf(test.statement);
+  const open = `const ${SUITE_SESSION} = require('ldb:suite').collect();${globalsBinding(context, "require('ldb:suite').globals")}`;
+  const run = `return ${SUITE_SESSION}.run(${JSON.stringify(test.name)}, ${test.occurrence}, ${test.ordinal}, ${test.total});`;
+  return {
+    index,
+    source: sliceOf(script, test.statement),
+    name: test.name,
+    ...(context.filename === undefined ? {} : { file: filename }),
+    line: loc.line,
+    column: loc.column,
+    body: `${open}${rewriter.rewrite(0, script.length)}\n;${run}`,
+    async: true,
+    linesMatchFile: true,
+  };
+}
+
+function assertionCase(found: FoundCase, index: number, context: CaseContext, layout: ScriptLayout): TestCase {
+  const { script, filename, rewriter } = context;
+  const statements = [...preambleFor(layout.preamble, found.anchor), ...found.setup, found.node];
   const loc = locOf(found.node);
+  const directives = context.program.directives.map((directive) => sliceOf(script, directive));
+  const binding = globalsBinding(context, "require('ldb:suite').globals");
   return {
     index,
     source: sliceOf(script, found.node),
     ...(filename === undefined ? {} : { file: filename }),
     line: loc.line,
     column: loc.column,
-    body: [...context.directives, ...statements.map((node) => statementText(rewriter, node))].join('\n'),
+    body: [...directives, ...(binding ? [binding] : []), ...statements.map((node) => statementText(rewriter, node))].join('\n'),
     async: found.inAsyncFunction || statements.some(usesAwait),
   };
 }
 
-function plainScriptCase(script: string, filename: string | undefined, program: t.Program): TestCase {
+function plainScriptCase(context: CaseContext): TestCase {
+  const { script, filename, program } = context;
   return {
     index: 0,
     source: script.trim(),
@@ -97,8 +149,54 @@ function plainScriptCase(script: string, filename: string | undefined, program: 
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parsing
+/**
+ * `const { expect, test } = <from>;` for the suite globals the file uses without declaring them,
+ * so they are ldb's whatever the program did to the global object (a program may well define a
+ * function called `test`). One line, so the file's lines do not move.
+ */
+function globalsBinding(context: CaseContext, from: string): string {
+  const used = SUITE_GLOBALS.filter((name) => !context.declared.has(name) && new RegExp(`\\b${name}\\b`).test(context.script));
+  return used.length === 0 ? '' : `const { ${used.join(', ')} } = ${from};`;
+}
+
+/** Names the script declares at its top level (imports are `const ... = require(...)` by now). */
+function topLevelNames(program: t.Program): Set<string> {
+  const names = new Set<string>();
+  const addPattern = (node: t.Node | null | undefined): void => {
+    if (!node) return;
+    if (node.type === 'Identifier') names.add(node.name);
+    else if (node.type === 'ObjectPattern') node.properties.forEach((p) => addPattern(p.type === 'RestElement' ? p.argument : p.value));
+    else if (node.type === 'ArrayPattern') node.elements.forEach((e) => addPattern(e));
+    else if (node.type === 'AssignmentPattern') addPattern(node.left);
+    else if (node.type === 'RestElement') addPattern(node.argument);
+  };
+  for (const statement of program.body) {
+    if (statement.type === 'VariableDeclaration') statement.declarations.forEach((d) => addPattern(d.id));
+    else if ((statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') && statement.id) names.add(statement.id.name);
+  }
+  return names;
+}
+
+/** Functions the script defines at top level: a `function test() {...}` of its own is not vitest's. */
+function functionNames(program: t.Program): Set<string> {
+  const names = new Set<string>();
+  for (const statement of program.body) {
+    if (statement.type === 'FunctionDeclaration' && statement.id) names.add(statement.id.name);
+    if (statement.type !== 'VariableDeclaration') continue;
+    for (const declarator of statement.declarations) {
+      const init = declarator.init?.type;
+      if (declarator.id.type === 'Identifier' && (init === 'FunctionExpression' || init === 'ArrowFunctionExpression')) names.add(declarator.id.name);
+    }
+  }
+  return names;
+}
+
+/** A `#!` line is allowed only at the very start; the case puts its own code before it. */
+function blankShebang(script: string): string {
+  if (!script.startsWith('#!')) return script;
+  const end = script.indexOf('\n');
+  return ' '.repeat(end === -1 ? script.length : end) + (end === -1 ? '' : script.slice(end));
+}
 
 function parseTestScript(script: string, filename: string | undefined): t.File {
   return parseSource(script, { filename, allowAwaitOutsideFunction: true });
@@ -107,304 +205,6 @@ function parseTestScript(script: string, filename: string | undefined): t.File {
 function noAssertionsError(filename: string | undefined, detail: string): InputError {
   return new InputError(`${filename ?? '<input>'}: no assertions found in the test script (${detail}); ${RECOGNISED_FORMS}.`);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Finding the cases
-
-/** A statement (or arrow expression body) that runs assertions, with what it needs before it. */
-interface FoundCase {
-  node: t.Statement | t.Expression;
-  /** Statements of the enclosing test function that must run first, in order. */
-  setup: t.Statement[];
-  /** Top-level position that decides which preamble statements have run before this case. */
-  anchor: number;
-  inAsyncFunction: boolean;
-}
-
-interface ScriptLayout {
-  preamble: t.Statement[];
-  cases: FoundCase[];
-}
-
-interface TestFunction {
-  definition: t.Statement;
-  fn: t.FunctionDeclaration | t.FunctionExpression | t.ArrowFunctionExpression;
-  call: t.ExpressionStatement;
-}
-
-function layOutScript(program: t.Program): ScriptLayout {
-  const testFunctions = findTestFunctions(program.body);
-  const excluded = new Set<t.Statement>(testFunctions.flatMap((test) => [test.definition, test.call]));
-  const preamble: t.Statement[] = [];
-  const cases: FoundCase[] = testFunctions.flatMap(casesOfTestFunction);
-  for (const statement of program.body) {
-    if (excluded.has(statement)) continue;
-    if (runsAssertion(statement)) {
-      cases.push({ node: statement, setup: [], anchor: startOf(statement), inAsyncFunction: false });
-    } else {
-      preamble.push(statement);
-    }
-  }
-  cases.sort((a, b) => startOf(a.node) - startOf(b.node));
-  return { preamble, cases };
-}
-
-/** Top-level functions with assertions that the script calls from a top-level `x()` / `await x()`. */
-function findTestFunctions(statements: t.Statement[]): TestFunction[] {
-  const candidates = new Map<string, Omit<TestFunction, 'call'>>();
-  for (const statement of statements) {
-    const defined = definedFunction(statement);
-    if (defined && containsAssertion(defined.fn.body)) candidates.set(defined.name, { definition: statement, fn: defined.fn });
-  }
-  const found: TestFunction[] = [];
-  for (const statement of statements) {
-    const name = calledFunctionName(statement);
-    const candidate = name === undefined ? undefined : candidates.get(name);
-    if (!name || !candidate || statement.type !== 'ExpressionStatement') continue;
-    found.push({ ...candidate, call: statement });
-    candidates.delete(name); // a test function called twice still yields its cases once
-  }
-  return found;
-}
-
-function definedFunction(statement: t.Statement): { name: string; fn: TestFunction['fn'] } | undefined {
-  if (statement.type === 'FunctionDeclaration' && statement.id) return { name: statement.id.name, fn: statement };
-  if (statement.type !== 'VariableDeclaration' || statement.declarations.length !== 1) return undefined;
-  const [declarator] = statement.declarations;
-  const init = declarator?.init;
-  if (declarator?.id.type !== 'Identifier' || !init) return undefined;
-  if (init.type !== 'FunctionExpression' && init.type !== 'ArrowFunctionExpression') return undefined;
-  return { name: declarator.id.name, fn: init };
-}
-
-/** `x()` or `await x()` as a statement of its own: the name x, else undefined. */
-function calledFunctionName(statement: t.Statement): string | undefined {
-  if (statement.type !== 'ExpressionStatement') return undefined;
-  const expression = statement.expression.type === 'AwaitExpression' ? statement.expression.argument : statement.expression;
-  if (expression.type !== 'CallExpression' || expression.arguments.length > 0) return undefined;
-  return expression.callee.type === 'Identifier' ? expression.callee.name : undefined;
-}
-
-function casesOfTestFunction(test: TestFunction): FoundCase[] {
-  const anchor = startOf(test.call);
-  const inAsyncFunction = test.fn.async;
-  if (test.fn.body.type !== 'BlockStatement') {
-    return [{ node: test.fn.body, setup: [], anchor, inAsyncFunction }];
-  }
-  const statements = test.fn.body.body;
-  const cases: FoundCase[] = [];
-  statements.forEach((statement, position) => {
-    if (!runsAssertion(statement)) return;
-    const setup = statements.filter(
-      (other, otherPosition) => !runsAssertion(other) && (otherPosition < position || other.type === 'FunctionDeclaration'),
-    );
-    cases.push({ node: statement, setup, anchor, inAsyncFunction });
-  });
-  return cases;
-}
-
-/**
- * Preamble statements that have run by the time the case runs in the original script. Function
- * declarations count wherever they are, because they are hoisted; a helper defined with `const`
- * after the test call could not have been used by it anyway.
- */
-function preambleFor(preamble: t.Statement[], anchor: number): t.Statement[] {
-  return preamble.filter((statement) => startOf(statement) < anchor || statement.type === 'FunctionDeclaration');
-}
-
-/** A statement that executes an assertion (definitions of functions that assert do not count). */
-function runsAssertion(statement: t.Statement): boolean {
-  return !isDefinition(statement) && containsAssertion(statement);
-}
-
-function isDefinition(statement: t.Statement): boolean {
-  if (statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') return true;
-  if (statement.type !== 'VariableDeclaration') return false;
-  return statement.declarations.every((declarator) => {
-    const kind = declarator.init?.type;
-    return kind === 'FunctionExpression' || kind === 'ArrowFunctionExpression' || kind === 'ClassExpression';
-  });
-}
-
-function containsAssertion(node: t.Node): boolean {
-  return someNode(node, isAssertionCall);
-}
-
-/** `assert(...)`, `assert.x(...)`, `assert.x.y(...)`, `console.assert(...)`, `expect(...).x(...)`. */
-function isAssertionCall(node: t.Node): node is t.CallExpression {
-  if (node.type !== 'CallExpression') return false;
-  const callee = node.callee;
-  if (callee.type === 'Identifier') return callee.name === 'assert';
-  if (callee.type !== 'MemberExpression') return false;
-  if (isConsoleAssert(callee)) return true;
-  const root = memberChainRoot(callee);
-  if (root.type === 'Identifier') return root.name === 'assert';
-  return root.type === 'CallExpression' && root.callee.type === 'Identifier' && root.callee.name === 'expect';
-}
-
-function isConsoleAssert(callee: t.Node): boolean {
-  return (
-    callee.type === 'MemberExpression' &&
-    !callee.computed &&
-    callee.object.type === 'Identifier' &&
-    callee.object.name === 'console' &&
-    callee.property.type === 'Identifier' &&
-    callee.property.name === 'assert'
-  );
-}
-
-function memberChainRoot(member: t.MemberExpression): t.Node {
-  let node: t.Node = member;
-  while (node.type === 'MemberExpression') node = node.object;
-  return node;
-}
-
-/** Await at this function level (an await inside a nested function does not make the body async). */
-function usesAwait(node: t.Node): boolean {
-  return someNode(
-    node,
-    (inner) => inner.type === 'AwaitExpression' || (inner.type === 'ForOfStatement' && inner.await),
-    (inner) => !isFunctionNode(inner),
-  );
-}
-
-function isFunctionNode(node: t.Node): boolean {
-  switch (node.type) {
-    case 'FunctionDeclaration':
-    case 'FunctionExpression':
-    case 'ArrowFunctionExpression':
-    case 'ObjectMethod':
-    case 'ClassMethod':
-    case 'ClassPrivateMethod':
-      return true;
-    default:
-      return false;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// console.assert rewrite
-
-type ComparisonOperator = '===' | '==' | '!==' | '!=';
-const COMPARISON_OPERATORS: ReadonlySet<string> = new Set<ComparisonOperator>(['===', '==', '!==', '!=']);
-
-interface Replacement {
-  start: number;
-  end: number;
-  build: () => string;
-}
-
-interface Rewriter {
-  /**
-   * The source between two offsets with every console.assert condition in it rewritten, except
-   * `within`: the replacement whose own text is being built.
-   */
-  rewrite(start: number, end: number, within?: Replacement): string;
-}
-
-/**
- * Rewrites `console.assert(L op R, ...rest)` to `console.assert(__ldb_cmp(L, R, 'op', side), ...rest)`
- * and any other condition E to `__ldb_cmp(E, true, 'truthy', 'left')`, so the runner can show
- * expected and actual values. Only the condition's text is replaced; L and R keep their original
- * text (nested console.asserts inside them rewritten too), so evaluation order is unchanged.
- */
-function createConsoleAssertRewriter(script: string, program: t.Program): Rewriter {
-  const replacements: Replacement[] = [];
-  const rewriter: Rewriter = {
-    rewrite(start, end, within) {
-      let text = '';
-      let position = start;
-      for (const replacement of replacements) {
-        // Replacements inside one already applied are handled by its own build().
-        if (replacement === within || replacement.start < position || replacement.end > end) continue;
-        text += script.slice(position, replacement.start) + replacement.build();
-        position = replacement.end;
-      }
-      return text + script.slice(position, end);
-    },
-  };
-  visitAll(program, (node) => {
-    const condition = consoleAssertCondition(node);
-    if (condition) replacements.push(conditionReplacement(script, condition, rewriter));
-  });
-  replacements.sort((a, b) => a.start - b.start || b.end - a.end);
-  return rewriter;
-}
-
-function consoleAssertCondition(node: t.Node): t.Expression | undefined {
-  if (node.type !== 'CallExpression' || !isConsoleAssert(node.callee)) return undefined;
-  const first = node.arguments[0];
-  if (!first || first.type === 'SpreadElement' || first.type === 'ArgumentPlaceholder') return undefined;
-  return first;
-}
-
-function conditionReplacement(script: string, condition: t.Expression, rewriter: Rewriter): Replacement {
-  const start = startOf(condition);
-  const end = endOf(condition);
-  if (condition.type === 'BinaryExpression' && COMPARISON_OPERATORS.has(condition.operator) && condition.left.type !== 'PrivateName') {
-    const operator = condition.operator;
-    const operatorStart = findOperator(script, endOf(condition.left), operator);
-    const actualSide = containsCall(condition.right) && !containsCall(condition.left) ? 'right' : 'left';
-    const comparison: Replacement = {
-      start,
-      end,
-      build: () => {
-        const left = trimEndKeepingLineComment(rewriter.rewrite(start, operatorStart, comparison));
-        const right = rewriter.rewrite(operatorStart + operator.length, end, comparison).trimStart();
-        return `${COMPARE_HELPER}(${left}, ${right}, '${operator}', '${actualSide}')`;
-      },
-    };
-    return comparison;
-  }
-  const truthiness: Replacement = {
-    start,
-    end,
-    build: () => `${COMPARE_HELPER}(${rewriter.rewrite(start, end, truthiness)}, true, 'truthy', 'left')`,
-  };
-  return truthiness;
-}
-
-/**
- * Between the left operand and the operator there can only be closing parentheses, white space
- * and comments, so the first occurrence outside a comment is the operator itself.
- */
-function findOperator(script: string, from: number, operator: string): number {
-  let position = from;
-  while (position < script.length) {
-    if (script.startsWith('//', position)) {
-      position = lineEnd(script, position);
-    } else if (script.startsWith('/*', position)) {
-      position = script.indexOf('*/', position + 2) + 2;
-    } else if (script.startsWith(operator, position)) {
-      return position;
-    } else {
-      position += 1;
-    }
-  }
-  throw new Error(`operator ${operator} not found after offset ${from}`);
-}
-
-function lineEnd(script: string, from: number): number {
-  const newline = script.indexOf('\n', from);
-  return newline === -1 ? script.length : newline;
-}
-
-/** Trailing white space may end a `// comment`; keep it then, or the comma would be commented out. */
-function trimEndKeepingLineComment(text: string): string {
-  const trimmed = text.trimEnd();
-  const lastLine = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
-  return lastLine.includes('//') ? text : trimmed;
-}
-
-function containsCall(node: t.Node): boolean {
-  return someNode(
-    node,
-    (inner) => inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression' || inner.type === 'NewExpression',
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Source text and tree helpers
 
 /**
  * A statement's text for a case body, ending in a semicolon wherever the next statement could
@@ -420,51 +220,3 @@ function statementText(rewriter: Rewriter, node: t.Statement | t.Expression): st
   return endsInExpression ? `${text};` : text;
 }
 
-function sliceOf(script: string, node: t.Node): string {
-  return script.slice(startOf(node), endOf(node));
-}
-
-function startOf(node: t.Node): number {
-  return node.start ?? 0;
-}
-
-function endOf(node: t.Node): number {
-  return node.end ?? 0;
-}
-
-function locOf(node: t.Node): { line: number; column: number } {
-  return { line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0 };
-}
-
-/** Does any node under root (root included) pass `test`? Subtrees failing `descendInto` are skipped. */
-function someNode(root: t.Node, test: (node: t.Node) => boolean, descendInto: (node: t.Node) => boolean = () => true): boolean {
-  const pending: t.Node[] = [root];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    if (test(node)) return true;
-    if (descendInto(node)) pending.push(...childrenOf(node));
-  }
-  return false;
-}
-
-/** Calls `visit` on every node under root, root included. */
-function visitAll(root: t.Node, visit: (node: t.Node) => void): void {
-  someNode(root, (node) => {
-    visit(node);
-    return false;
-  });
-}
-
-function childrenOf(node: t.Node): t.Node[] {
-  const fields = node as unknown as Record<string, unknown>;
-  const children: t.Node[] = [];
-  for (const key of VISITOR_KEYS[node.type] ?? []) {
-    const value = fields[key];
-    if (Array.isArray(value)) children.push(...value.filter(isNode));
-    else if (isNode(value)) children.push(value);
-  }
-  return children;
-}
-
-function isNode(value: unknown): value is t.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}

@@ -1,12 +1,18 @@
-import { parseArgs } from 'node:util';
+import { runTests } from '../api.js';
 import { debug } from '../debugger/loop.js';
 import type { DebugEvent, DebugLevel, DebugResult } from '../debugger/result.js';
-import { InputError } from '../errors.js';
+import type { TestCase } from '../cases/split.js';
+import { ParseError } from '../errors.js';
 import { createModel } from '../llm/create.js';
-import { FIX_HELP } from './help.js';
+import { findPrice, loadPrices } from '../llm/pricing.js';
+import { parseModelSpec } from '../llm/spec.js';
+import type { LimitsInput } from '../sandbox/limits.js';
+import type { CommandRun } from './command.js';
+import { limitsFrom, modelOptionsFrom, modelSpecFrom } from './common-options.js';
 import type { CliIO } from './io.js';
 import { formatEvent, formatResult } from './format-fix.js';
-import { collectTestCases, expectProgramAndTests, parseCommandLine, readInput, positiveInteger, wholeNumber } from './inputs.js';
+import { collectTestCases, expectProgramAndTests, readInput } from './inputs.js';
+import { UsageError, type OptionValues } from './options.js';
 import { createStyle, wantsColor } from './style.js';
 
 interface FixArgs {
@@ -21,30 +27,22 @@ interface FixArgs {
   entryPoint?: string;
   write: boolean;
   json: boolean;
-  cache: boolean;
   color?: boolean;
-  timeMs?: number;
-  retries?: number;
-  requestTimeoutMs?: number;
+  limits: LimitsInput;
 }
 
-export async function fixCommand(argv: string[], io: CliIO): Promise<number> {
-  const args = parseFixArgs(argv, io.env);
-  if (args === 'help') {
-    io.stdout(FIX_HELP);
-    return 0;
-  }
+const DEFAULT_MAX_ITERATIONS = 10;
+
+export const runFix: CommandRun = async ({ values, positionals }, io) => {
+  const args = fixArgs(values, positionals, io.env);
   const code = await readInput(io, args.file, 'program');
   const tests = await collectTestCases(io, args.testsFile, args.inlineTests, false);
   const prompt = args.promptFile ? await readInput(io, args.promptFile, 'prompt') : undefined;
-  const model = createModel(args.model, {
-    env: io.env,
-    cache: args.cache,
-    maxRetries: args.retries,
-    timeoutMs: args.requestTimeoutMs,
-  });
+  if (args.entryPoint !== undefined) await checkEntryPoint(code, args.file, args.entryPoint);
+  const model = createModel(args.model, modelOptionsFrom(values, io.env, (message) => io.stderr(`ldb: ${message}\n`)));
   const style = createStyle(wantsColor(io.env, io.isTTY, args.color));
-  const onEvent = args.json ? undefined : (event: DebugEvent) => io.stdout(formatEvent(event, style));
+  const labels = { maxIterations: args.maxIterations };
+  const onEvent = args.json ? undefined : (event: DebugEvent) => io.stdout(formatEvent(event, style, labels));
   const result = await debug({
     code,
     tests,
@@ -55,19 +53,66 @@ export async function fixCommand(argv: string[], io: CliIO): Promise<number> {
     level: args.level,
     maxIterations: args.maxIterations,
     tokenBudget: args.tokenBudget,
-    limits: { timeMs: args.timeMs },
+    limits: args.limits,
     onEvent,
   });
   const written = args.write ? await writeBack(io, args.file, code, result) : undefined;
+  const priced = hasKnownPrice(args.model, io.env);
   if (args.json) io.stdout(`${JSON.stringify({ file: args.file, model: model.id, written, ...result }, null, 2)}\n`);
-  else io.stdout(formatResult(result, { file: args.file, written, write: args.write }, style));
+  else io.stdout(formatResult(result, { file: args.file, written, write: args.write, priced }, style));
   return result.solved ? 0 : 1;
+};
+
+function fixArgs(values: OptionValues, positionals: string[], env: NodeJS.ProcessEnv): FixArgs {
+  const testsFile = values.tests as string | undefined;
+  const inlineTests = values.test as string[];
+  const file = expectProgramAndTests('fix', positionals, testsFile, inlineTests);
+  const model = modelSpecFrom(values.model as string | undefined, env);
+  if (!model) throw new UsageError('fix', 'no model given; pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL');
+  return {
+    file,
+    testsFile,
+    inlineTests,
+    model,
+    level: (values.level as DebugLevel | undefined) ?? 'block',
+    maxIterations: (values['max-iters'] as number | undefined) ?? DEFAULT_MAX_ITERATIONS,
+    tokenBudget: values.budget as number | undefined,
+    promptFile: values.prompt as string | undefined,
+    entryPoint: values.entry as string | undefined,
+    write: values.write === true,
+    json: values.json === true,
+    color: values.color as boolean | undefined,
+    limits: limitsFrom(values),
+  };
+}
+
+/**
+ * A missing entry point fails before any model call, with trace's "did you mean". A program that
+ * does not parse is left to the loop: fixing it is the model's job.
+ */
+async function checkEntryPoint(code: string, filename: string, entryPoint: string): Promise<void> {
+  const noCases: TestCase[] = [];
+  try {
+    await runTests({ code, filename, tests: noCases, entryPoint });
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+  }
+}
+
+/** A cached reply costs nothing, but a model whose price ldb does not know still has an unknown cost. */
+function hasKnownPrice(spec: string, env: NodeJS.ProcessEnv): boolean {
+  try {
+    const config = parseModelSpec(spec, env);
+    return config.protocol !== 'exec' && findPrice(config.model, loadPrices({ env })) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Replaces the user's file only with a program that passes every visible test, keeping a backup. */
 async function writeBack(io: CliIO, file: string, original: string, result: DebugResult): Promise<{ file: string; backup: string } | undefined> {
   if (!result.solved || result.best.code === original) return undefined;
-  if (!io.writeFile) throw new InputError('ldb fix: --write is not available here');
+  if (!io.writeFile) throw new UsageError('fix', '--write is not available here');
   const backup = await freeBackupName(io, file);
   await io.writeFile(backup, original);
   await io.writeFile(file, result.best.code);
@@ -79,58 +124,4 @@ async function freeBackupName(io: CliIO, file: string): Promise<string> {
     const candidate = n === 0 ? `${file}.orig` : `${file}.orig.${n}`;
     if (!(await io.exists?.(candidate))) return candidate;
   }
-}
-
-function parseFixArgs(argv: string[], env: NodeJS.ProcessEnv): FixArgs | 'help' {
-  const { values, positionals } = parseCommandLine('fix', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        tests: { type: 'string' },
-        test: { type: 'string', multiple: true },
-        model: { type: 'string', short: 'm' },
-        level: { type: 'string' },
-        'max-iters': { type: 'string' },
-        budget: { type: 'string' },
-        prompt: { type: 'string' },
-        entry: { type: 'string' },
-        write: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'no-cache': { type: 'boolean' },
-        'time-limit': { type: 'string' },
-        retries: { type: 'string' },
-        'request-timeout': { type: 'string' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) return 'help';
-  const file = expectProgramAndTests('fix', positionals, values.tests, values.test);
-  const model = values.model ?? env.LDB_MODEL;
-  if (!model) throw new InputError('ldb fix: no model given; pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL');
-  const level = values.level ?? 'block';
-  if (level !== 'line' && level !== 'block' && level !== 'function') {
-    throw new InputError(`ldb fix: --level must be line, block or function, got '${level}'`);
-  }
-  return {
-    file,
-    testsFile: values.tests,
-    inlineTests: values.test ?? [],
-    model,
-    level,
-    maxIterations: values['max-iters'] !== undefined ? positiveInteger(values['max-iters'], '--max-iters') : 10,
-    tokenBudget: values.budget !== undefined ? positiveInteger(values.budget, '--budget') : undefined,
-    promptFile: values.prompt,
-    entryPoint: values.entry,
-    write: values.write === true,
-    json: values.json === true,
-    cache: values['no-cache'] !== true,
-    color: values['no-color'] ? false : undefined,
-    timeMs: values['time-limit'] !== undefined ? positiveInteger(values['time-limit'], '--time-limit') : undefined,
-    retries: values.retries !== undefined ? wholeNumber(values.retries, '--retries') : undefined,
-    requestTimeoutMs:
-      values['request-timeout'] !== undefined ? positiveInteger(values['request-timeout'], '--request-timeout') : undefined,
-  };
 }

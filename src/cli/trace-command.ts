@@ -1,14 +1,15 @@
-import { parseArgs } from 'node:util';
-import { runTests, type CaseResult, type TestRun } from '../api.js';
-import { InputError } from '../errors.js';
-import { parseProgram } from '../program/program.js';
-import type { ProgramModel } from '../program/model.js';
+import type { CaseResult, TestRun } from '../api.js';
+import { SandboxProcess } from '../sandbox/process.js';
+import type { ProgramModel, Range } from '../program/model.js';
 import type { LimitsInput } from '../sandbox/limits.js';
-import { formatCaseList, formatTrace } from './format-trace.js';
-import { TRACE_HELP } from './help.js';
+import type { Outcome, Trace } from '../sandbox/trace.js';
+import type { CommandRun } from './command.js';
+import { limitsFrom } from './common-options.js';
+import { formatCaseList, formatTraceForTerminal } from './format-trace.js';
 import type { CliIO } from './io.js';
+import { UsageError, type OptionValues } from './options.js';
 import { createStyle, wantsColor } from './style.js';
-import { collectTestCases, expectProgramAndTests, parseCommandLine, readInput, positiveInteger } from './inputs.js';
+import { collectTestCases, expectProgramAndTests, readInput } from './inputs.js';
 
 interface TraceArgs {
   file: string;
@@ -16,17 +17,17 @@ interface TraceArgs {
   inlineTests: string[];
   caseNumber?: number;
   json: boolean;
+  allSteps: boolean;
   color?: boolean;
   limits: LimitsInput;
   entryPoint?: string;
 }
 
-export async function traceCommand(argv: string[], io: CliIO): Promise<number> {
-  const args = parseTraceArgs(argv);
-  if (args === 'help') {
-    io.stdout(TRACE_HELP);
-    return 0;
-  }
+export const runTrace: CommandRun = async ({ values, positionals }, io) => {
+  const args = traceArgs(values, positionals);
+  // The sandbox server starts while Babel loads here (two processes, two cores).
+  SandboxProcess.prewarm();
+  const [{ runTests }, { parseProgram }] = await Promise.all([import('../api.js'), import('../program/program.js')]);
   const code = await readInput(io, args.file, 'program');
   const model = parseProgram(code, { filename: args.file });
   const cases = await collectTestCases(io, args.testsFile, args.inlineTests, true);
@@ -35,50 +36,28 @@ export async function traceCommand(argv: string[], io: CliIO): Promise<number> {
   if (args.json) io.stdout(`${JSON.stringify(jsonReport(args, model, run, chosen), null, 2)}\n`);
   else printReport(io, args, code, model, run, chosen);
   return run.failed > 0 ? 1 : 0;
-}
+};
 
-function parseTraceArgs(argv: string[]): TraceArgs | 'help' {
-  const { values, positionals } = parseCommandLine('trace', () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        tests: { type: 'string' },
-        test: { type: 'string', multiple: true },
-        case: { type: 'string' },
-        json: { type: 'boolean' },
-        'time-limit': { type: 'string' },
-        'memory-limit': { type: 'string' },
-        'max-events': { type: 'string' },
-        entry: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) return 'help';
-  const file = expectProgramAndTests('trace', positionals, values.tests, values.test);
+function traceArgs(values: OptionValues, positionals: string[]): TraceArgs {
+  const testsFile = values.tests as string | undefined;
+  const inlineTests = values.test as string[];
   return {
-    file,
-    testsFile: values.tests,
-    inlineTests: values.test ?? [],
-    caseNumber: values.case !== undefined ? positiveInteger(values.case, '--case') : undefined,
+    file: expectProgramAndTests('trace', positionals, testsFile, inlineTests),
+    testsFile,
+    inlineTests,
+    caseNumber: values.case as number | undefined,
     json: values.json === true,
-    entryPoint: values.entry,
-    color: values['no-color'] ? false : values.color,
-    limits: {
-      timeMs: values['time-limit'] !== undefined ? positiveInteger(values['time-limit'], '--time-limit') : undefined,
-      memoryMb: values['memory-limit'] !== undefined ? positiveInteger(values['memory-limit'], '--memory-limit') : undefined,
-      maxEvents: values['max-events'] !== undefined ? positiveInteger(values['max-events'], '--max-events') : undefined,
-    },
+    allSteps: values['all-steps'] === true,
+    entryPoint: values.entry as string | undefined,
+    color: values.color as boolean | undefined,
+    limits: limitsFrom(values),
   };
 }
 
 function chooseCase(run: TestRun, caseNumber: number | undefined): CaseResult | undefined {
   if (caseNumber !== undefined) {
     const chosen = run.cases[caseNumber - 1];
-    if (!chosen) throw new InputError(`ldb trace: --case ${caseNumber} is out of range; there are ${run.cases.length} cases`);
+    if (!chosen) throw new UsageError('trace', `--case ${caseNumber} is out of range; there are ${run.cases.length} cases`);
     return chosen;
   }
   return run.cases.find((c) => c.outcome.kind !== 'pass');
@@ -90,28 +69,46 @@ function printReport(io: CliIO, args: TraceArgs, code: string, model: ProgramMod
   const summary = `${run.passed} passed, ${run.failed} failed`;
   out.push(run.failed > 0 ? style.fail(summary) : style.pass(summary), '');
   if (chosen?.trace) {
-    out.push(...formatTrace({ trace: chosen.trace, blocks: model.blocks, source: code, caseNumber: chosen.case.index + 1 }, style));
+    const view = { trace: chosen.trace, blocks: model.blocks, source: code, caseNumber: chosen.case.index + 1, title: chosen.case.name, allSteps: args.allSteps };
+    out.push(...formatTraceForTerminal(view, style));
   } else {
     out.push(style.pass('Every case passed; use --case <n> to see the trace of one.'));
   }
   io.stdout(`${out.join('\n')}\n`);
 }
 
+/** The JSON report counts like the terminal: case numbers, lines and columns are all 1-based. */
 function jsonReport(args: TraceArgs, model: ProgramModel, run: TestRun, chosen: CaseResult | undefined) {
   return {
     file: args.file,
     passed: run.passed,
     failed: run.failed,
     cases: run.cases.map((c) => ({
-      index: c.case.index,
+      case: c.case.index + 1,
       source: c.case.source,
       file: c.case.file,
       line: c.case.line,
-      outcome: c.outcome,
+      outcome: oneBasedOutcome(c.outcome),
       console: c.console,
       durationMs: Math.round(c.durationMs * 10) / 10,
     })),
-    trace: chosen?.trace ? { case: chosen.case.index, ...chosen.trace } : null,
-    program: { functions: model.functions, blocks: model.blocks },
+    trace: chosen?.trace ? { case: chosen.case.index + 1, ...oneBasedTrace(chosen.trace) } : null,
+    program: {
+      functions: model.functions.map((fn) => ({ ...fn, loc: oneBasedRange(fn.loc) })),
+      blocks: model.blocks.map((block) => ({ ...block, loc: oneBasedRange(block.loc) })),
+    },
   };
+}
+
+function oneBasedTrace(trace: Trace): Trace {
+  return { ...trace, outcome: oneBasedOutcome(trace.outcome) };
+}
+
+function oneBasedOutcome(outcome: Outcome): Outcome {
+  if (outcome.kind !== 'error' || !outcome.loc) return outcome;
+  return { ...outcome, loc: { ...outcome.loc, column: outcome.loc.column + 1 } };
+}
+
+function oneBasedRange(range: Range): Range {
+  return { start: { line: range.start.line, col: range.start.col + 1 }, end: { line: range.end.line, col: range.end.col + 1 } };
 }

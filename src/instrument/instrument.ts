@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { transformFromAstSync } from '@babel/core';
-import presetTypescript from '@babel/preset-typescript';
+import { createRequire } from 'node:module';
+import type * as BabelCore from '@babel/core';
+import type { PluginItem } from '@babel/core';
 import * as t from '@babel/types';
 import type { EncodedSourceMap } from '@jridgewell/trace-mapping';
 import { generate } from '../program/babel.js';
@@ -62,9 +63,21 @@ export function freshNames(): ProbeNames {
   return { runtime: `__ldb$${tag}`, frame: `__ldbF$${tag}` };
 }
 
+/**
+ * Babel's core and TypeScript preset take about as long to load as the rest of ldb: they are
+ * required (synchronously, they are CommonJS) the first time a TypeScript program is compiled.
+ */
+function typescriptTools(): { transformFromAstSync: typeof BabelCore.transformFromAstSync; presetTypescript: PluginItem } {
+  const require = createRequire(import.meta.url);
+  const core = require('@babel/core') as typeof BabelCore;
+  const preset = require('@babel/preset-typescript') as { default?: PluginItem } & PluginItem;
+  return { transformFromAstSync: core.transformFromAstSync, presetTypescript: preset.default ?? preset };
+}
+
 function emit(ast: t.File, code: string, filename: string): CompiledProgram {
   const language = languageOf(filename);
   if (language === 'ts' || language === 'tsx') {
+    const { transformFromAstSync, presetTypescript } = typescriptTools();
     const result = transformFromAstSync(ast, code, {
       filename,
       babelrc: false,

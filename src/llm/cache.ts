@@ -3,12 +3,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { abortedError } from './retry.js';
+import { z } from 'zod';
+import { abortedError } from './error-messages.js';
 import { resolveRequest, type Completion, type CompletionRequest, type Model, type ResolvedRequest } from './model.js';
 import type { Env } from './spec.js';
 
 /** Bump when the key or the entry format changes, so old entries are simply never hit. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** LDB_CACHE_DIR, else `${XDG_CACHE_HOME ?? ~/.cache}/ldb/responses`. */
 export function defaultCacheDir(env: Env = process.env): string {
@@ -24,6 +25,10 @@ export interface CacheScope {
   modelId: string;
   /** The server's base URL, so one model name on two servers does not share answers. */
   endpoint?: string;
+  /** Model options that change answers: the configured output budget and reasoning effort. */
+  parameters?: { maxTokens?: number; reasoningEffort?: string };
+  /** What the provider learned the model refuses, recorded with each entry (not part of the key). */
+  adjustments?: () => string[];
 }
 
 export function cacheKey(scope: CacheScope, request: ResolvedRequest): string {
@@ -35,8 +40,14 @@ export function cacheKey(scope: CacheScope, request: ResolvedRequest): string {
     temperature: request.temperature,
     maxTokens: request.maxTokens,
     responseFormat: request.responseFormat,
+    parameters: definedOnly(scope.parameters),
   };
   return createHash('sha256').update(stableJson(identity)).digest('hex');
+}
+
+/** Undefined when nothing in it is set, so an empty scope hashes like no scope. */
+function definedOnly<T extends object>(value: T | undefined): T | undefined {
+  return value && Object.values(value).some((item) => item !== undefined) ? value : undefined;
 }
 
 /** JSON with object keys sorted at every level, so equal values always hash alike. */
@@ -51,12 +62,25 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-interface CacheEntry {
-  version: number;
-  model: string;
-  createdAt: string;
-  completion: Completion;
-}
+/** A stored entry, checked on read: anything else (an old format, a hand-edited file) is a miss. */
+const cacheEntrySchema = z.object({
+  version: z.literal(FORMAT_VERSION),
+  model: z.string(),
+  createdAt: z.string(),
+  /** Parameters the model refused when this answer was fetched, e.g. "without temperature". */
+  adjustments: z.array(z.string()).optional(),
+  completion: z.object({
+    text: z.string(),
+    model: z.string(),
+    usage: z.object({
+      promptTokens: z.number(),
+      completionTokens: z.number(),
+      cachedPromptTokens: z.number().optional(),
+      costUsd: z.number().nullable(),
+    }),
+  }),
+});
+type CacheEntry = z.infer<typeof cacheEntrySchema>;
 
 /** One JSON file per entry, named by its key. */
 export class ResponseCache {
@@ -85,8 +109,14 @@ export class ResponseCache {
    * Written to a temporary file and renamed, so a reader (or a concurrent run) never sees half an entry.
    * A failed write is dropped: the completion is already paid for, and a missing entry only costs a rerun.
    */
-  async write(key: string, modelId: string, completion: Completion): Promise<void> {
-    const entry: CacheEntry = { version: FORMAT_VERSION, model: modelId, createdAt: new Date().toISOString(), completion };
+  async write(key: string, modelId: string, completion: Completion, adjustments: string[] = []): Promise<void> {
+    const entry: CacheEntry = {
+      version: FORMAT_VERSION,
+      model: modelId,
+      createdAt: new Date().toISOString(),
+      ...(adjustments.length > 0 ? { adjustments } : {}),
+      completion: { text: completion.text, model: completion.model, usage: completion.usage },
+    };
     const file = this.fileFor(key);
     const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
@@ -100,15 +130,10 @@ export class ResponseCache {
 }
 
 function asCompletion(data: unknown): Completion | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const entry = data as Partial<Record<keyof CacheEntry, unknown>>;
-  if (entry.version !== FORMAT_VERSION || typeof entry.completion !== 'object' || entry.completion === null) return undefined;
-  const { text, model, usage } = entry.completion as Partial<Record<keyof Completion, unknown>>;
-  if (typeof text !== 'string' || typeof model !== 'string' || typeof usage !== 'object' || usage === null) return undefined;
-  const { promptTokens, completionTokens, costUsd } = usage as Partial<Record<string, unknown>>;
-  if (typeof promptTokens !== 'number' || typeof completionTokens !== 'number') return undefined;
-  if (costUsd !== null && typeof costUsd !== 'number') return undefined;
-  return { text, model, usage: { promptTokens, completionTokens, costUsd, cached: false } };
+  const parsed = cacheEntrySchema.safeParse(data);
+  if (!parsed.success) return undefined;
+  const { text, model, usage } = parsed.data.completion;
+  return { text, model, usage: { ...usage, cached: false } };
 }
 
 /** The model, answering repeated questions from the cache: same text and token counts, cost 0, `cached: true`. */
@@ -122,7 +147,7 @@ export function withResponseCache(model: Model, cache: ResponseCache, scope: Cac
       const hit = await cache.read(key);
       if (hit) return { ...hit, usage: { ...hit.usage, costUsd: 0, cached: true } };
       const completion = await model.complete(request);
-      await cache.write(key, model.id, completion);
+      await cache.write(key, model.id, completion, scope.adjustments?.() ?? []);
       return completion;
     },
   };

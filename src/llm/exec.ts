@@ -1,17 +1,23 @@
 // `exec:<command>`: any command-line model. The prompt goes to stdin, the reply comes from stdout.
 import { spawn } from 'node:child_process';
 import { ModelError } from '../errors.js';
-import { estimateTokens, resolveRequest, type ChatMessage, type Completion, type CompletionRequest, type Model } from './model.js';
-import { abortedError, DEFAULT_TIMEOUT_MS } from './retry.js';
+import { DEFAULT_MAX_TOKENS, estimateTokens, resolveRequest, type ChatMessage, type Completion, type CompletionRequest, type Model } from './model.js';
+import { abortedError } from './error-messages.js';
+import { DEFAULT_TIMEOUT_MS } from './retry-policy.js';
 import type { ExecConfig } from './spec.js';
 
 export interface ExecOptions {
   /** Default 120 s; the command (and everything it started) is killed when it runs out. */
   timeoutMs?: number;
+  /** The output budget when the request names none (--max-tokens). Default 2048. */
+  maxTokens?: number;
+  /** Passed on as LDB_REASONING_EFFORT (--reasoning-effort). */
+  reasoningEffort?: string;
 }
 
 /**
- * Besides the prompt on stdin the command gets LDB_TEMPERATURE, LDB_MAX_TOKENS and LDB_RESPONSE_FORMAT
+ * Besides the prompt on stdin the command gets LDB_TEMPERATURE, LDB_MAX_TOKENS, LDB_RESPONSE_FORMAT
+ * (and LDB_REASONING_EFFORT when set)
  * in its environment, for wrappers that can pass them on to the model.
  */
 export function createExecModel(config: ExecConfig, options: ExecOptions = {}): Model {
@@ -26,8 +32,9 @@ export function createExecModel(config: ExecConfig, options: ExecOptions = {}): 
         signal: resolved.signal,
         env: {
           LDB_TEMPERATURE: String(resolved.temperature),
-          LDB_MAX_TOKENS: String(resolved.maxTokens),
+          LDB_MAX_TOKENS: String(resolved.maxTokens ?? options.maxTokens ?? DEFAULT_MAX_TOKENS),
           LDB_RESPONSE_FORMAT: resolved.responseFormat,
+          ...(options.reasoningEffort ? { LDB_REASONING_EFFORT: options.reasoningEffort } : {}),
         },
       });
       const text = result.stdout.trimEnd();

@@ -1,6 +1,4 @@
 // The one interface every provider implements, and the request defaults they all share.
-import { ModelError } from '../errors.js';
-
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -10,15 +8,21 @@ export interface CompletionRequest {
   messages: ChatMessage[];
   /** Default 0: debugging verdicts should be reproducible (and cacheable). */
   temperature?: number;
-  /** Default 2048. */
+  /**
+   * The output budget. Default: the model's `maxTokens` option (--max-tokens, LDB_MAX_TOKENS), else
+   * 2048, or 25,000 once the model shows it reasons; a default budget grows once when a reply is cut off.
+   */
   maxTokens?: number;
   responseFormat?: 'text' | 'json';
   signal?: AbortSignal;
 }
 
 export interface Usage {
+  /** All prompt tokens, cached ones included. */
   promptTokens: number;
   completionTokens: number;
+  /** The part of promptTokens the provider served from its prompt cache (priced at its discount), when it says. */
+  cachedPromptTokens?: number;
   /** Null when the price of the model is unknown (local models, exec commands). */
   costUsd: number | null;
   /** True when the reply came from the on-disk cache (then costUsd is 0). */
@@ -45,7 +49,8 @@ export const DEFAULT_MAX_TOKENS = 2048;
 export interface ResolvedRequest {
   messages: ChatMessage[];
   temperature: number;
-  maxTokens: number;
+  /** Undefined: the model's default budget (see CompletionRequest.maxTokens). */
+  maxTokens: number | undefined;
   responseFormat: 'text' | 'json';
   signal: AbortSignal | undefined;
 }
@@ -54,7 +59,7 @@ export function resolveRequest(request: CompletionRequest): ResolvedRequest {
   return {
     messages: request.messages,
     temperature: request.temperature ?? DEFAULT_TEMPERATURE,
-    maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+    maxTokens: request.maxTokens,
     responseFormat: request.responseFormat ?? 'text',
     signal: request.signal,
   };
@@ -63,10 +68,4 @@ export function resolveRequest(request: CompletionRequest): ResolvedRequest {
 /** A rough token count (about four characters a token) for replies that carry no usage. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
-}
-
-/** The reply hit maxTokens before producing any text: retrying the same request cannot help. */
-export function cutOffError(modelId: string, maxTokens: number): ModelError {
-  const hint = 'raise maxTokens (reasoning models spend tokens thinking before they answer)';
-  return new ModelError(`${modelId}: the reply was cut off at ${maxTokens} tokens before any text: ${hint}`, { code: 'response', hint });
 }

@@ -1,6 +1,5 @@
-import * as traverseModule from '@babel/traverse';
-import * as generatorModule from '@babel/generator';
-import * as templateModule from '@babel/template';
+import { createRequire } from 'node:module';
+import type * as templateModule from '@babel/template';
 import type { TraverseOptions } from '@babel/traverse';
 import type { GeneratorOptions, GeneratorResult } from '@babel/generator';
 import type * as t from '@babel/types';
@@ -13,6 +12,9 @@ function unwrap<T>(mod: unknown): T {
   return value as T;
 }
 
-export const traverse = unwrap<(parent: t.Node, options: TraverseOptions) => void>(traverseModule);
-export const generate = unwrap<(ast: t.Node, options?: GeneratorOptions, code?: string) => GeneratorResult>(generatorModule);
-export const template = unwrap<typeof templateModule.default>(templateModule);
+// Required, not imported: an ESM import of a CommonJS package makes node scan its source for
+// export names (cjs-module-lexer), which costs more at start than loading it.
+const requireCjs = createRequire(import.meta.url);
+export const traverse = unwrap<(parent: t.Node, options: TraverseOptions) => void>(requireCjs('@babel/traverse'));
+export const generate = unwrap<(ast: t.Node, options?: GeneratorOptions, code?: string) => GeneratorResult>(requireCjs('@babel/generator'));
+export const template = unwrap<typeof templateModule.default>(requireCjs('@babel/template'));

@@ -1,7 +1,17 @@
-import { parse, type ParserPlugin } from '@babel/parser';
-import { codeFrameColumns } from '@babel/code-frame';
-import { traverseFast, type File, type ImportDeclaration, type ImportSpecifier, type Node } from '@babel/types';
+import { createRequire } from 'node:module';
+import type * as BabelParser from '@babel/parser';
+import type { ParserPlugin } from '@babel/parser';
+import type * as BabelCodeFrame from '@babel/code-frame';
+import type * as BabelTypes from '@babel/types';
+import type { File, ImportDeclaration, ImportSpecifier, Node } from '@babel/types';
 import { InputError, ParseError } from '../errors.js';
+
+// Required, not imported: an ESM import of these CommonJS packages makes node scan their whole
+// source for export names (cjs-module-lexer), which takes longer than loading them (ldb's start).
+const requireCjs = createRequire(import.meta.url);
+const { parse } = requireCjs('@babel/parser') as typeof BabelParser;
+const { codeFrameColumns } = requireCjs('@babel/code-frame') as typeof BabelCodeFrame;
+const { traverseFast } = requireCjs('@babel/types') as typeof BabelTypes;
 
 export type SourceLanguage = 'js' | 'jsx' | 'ts' | 'tsx';
 

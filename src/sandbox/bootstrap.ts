@@ -1,7 +1,9 @@
 import { createAssert } from './guest/assert.js';
+import { createExpect } from './guest/expect.js';
 import { createHarness, type HarnessConfig } from './guest/harness.js';
 import { createSeededRandom } from './guest/random.js';
 import { createRenderer } from './guest/render.js';
+import { createSuite } from './guest/suite.js';
 import { createTracer, type TracerConfig } from './guest/tracer.js';
 
 export interface BootstrapConfig {
@@ -90,7 +92,12 @@ export function bootstrapSource(): string {
   const render = renderer.render;
   const isProxy = renderer.isProxy;
   const issued = new WeakMap();
-  const assert = deepFreeze((${createAssert.toString()})((value) => render(value, config.tracer.caps), issued));
+  let assertInternals = null;
+  const assert = deepFreeze((${createAssert.toString()})((value) => render(value, config.tracer.caps), issued, (internals) => {
+    assertInternals = internals;
+  }));
+  const expect = freeze((${createExpect.toString()})({ render: (value) => render(value, config.tracer.caps), isProxy, issued, internals: assertInternals }));
+  const suite = (${createSuite.toString()})({ expect, render: (value) => render(value, config.tracer.caps) });
 
   // ---- Error.prepareStackTrace: the user's, except while the harness reads a stack ----------
   // V8 looks the formatter up on the intrinsic Error when a stack is first read. The property
@@ -156,7 +163,7 @@ export function bootstrapSource(): string {
     }
   };
 
-  const harness = (${createHarness.toString()})({ render, isProxy, assert, issued, readStack }, config.harness);
+  const harness = (${createHarness.toString()})({ render, isProxy, assert, issued, readStack, modules: suite.modules }, config.harness);
   const tracer = config.tracerName ? freeze((${createTracer.toString()})(config.tracer, render, checkpoint)) : null;
 
   // ---- Function.prototype.toString ---------------------------------------------------------

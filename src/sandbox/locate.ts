@@ -31,3 +31,18 @@ export function mapStack(stack: string | undefined, filename: string, map: Encod
     )
     .join('\n');
 }
+
+/**
+ * Where in a test file an assertion failed: the first frame of the case's code in the stack,
+ * for cases whose body keeps the test file's lines after `headerLines` lines of wrapper.
+ */
+export function locateInTestFile(stack: string | undefined, filename: string, headerLines: number): SourceLocation | undefined {
+  if (!stack) return undefined;
+  for (const line of stack.split('\n')) {
+    const frame = /\(?([^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!frame || frame[1] !== filename) continue;
+    const fileLine = Number(frame[2]) - headerLines;
+    if (fileLine >= 1) return { file: filename, line: fileLine, column: Number(frame[3]) - 1 };
+  }
+  return undefined;
+}

@@ -115,6 +115,15 @@ export class SandboxProcess {
     return new SandboxProcess();
   }
 
+  /**
+   * Starts a server ahead of need, so that node and isolated-vm load in that process while this
+   * one loads Babel; the next Sandbox takes it. It waits unref'd: it never keeps this process alive.
+   */
+  static prewarm(): void {
+    if (idle.some((server) => !server.dead)) return;
+    idle.push(new SandboxProcess());
+  }
+
   /** Gives a server back: its isolate is disposed, and it waits (unref'd) for the next Sandbox. */
   release(): void {
     if (this.dead) return;

@@ -5,7 +5,7 @@ import type { BootstrapConfig } from './bootstrap.js';
 import type { CaseReport } from './guest/harness.js';
 import type { WireTrace } from './guest/tracer.js';
 import { headAndTail, type Limits } from './limits.js';
-import { locateError, mapStack } from './locate.js';
+import { locateError, locateInTestFile, mapStack } from './locate.js';
 import { processCounts, SandboxProcess } from './process.js';
 import type { RunResponse, ServerStats } from './server.js';
 import type { Outcome } from './trace.js';
@@ -26,6 +26,9 @@ export interface SandboxStats {
   processes: { spawned: number; alive: number; idle: number };
   disposeCalls: number;
 }
+
+/** Lines of the case code before the body (see runOnce). */
+const CASE_HEADER_LINES = 1;
 
 /** Global the tracer waits on between the bootstrap and the script that binds it (never seen by user code). */
 const TRACER_SLOT = '__ldbSlot';
@@ -114,6 +117,7 @@ export class Sandbox {
     }
     // The case sees the harness's console, require and assert even if the program replaced the
     // globals; the inner block lets a test declare its own `const assert = require(...)`.
+    // One header line (CASE_HEADER_LINES) before the body.
     const caseCode =
       `(${testCase.async ? 'async ' : ''}function (${COMPARE_HELPER}, console, require, assert) {{\n` + `${testCase.body}\n}})`;
     const request = {
@@ -136,7 +140,7 @@ export class Sandbox {
       if (this.server?.dead) this.server = undefined;
     }
     return {
-      outcome: outcomeOf(response, program, limits),
+      outcome: outcomeOf(response, program, limits, testCase),
       wire: parseJson<WireTrace>(response.trace ?? response.checkpoint),
       console: parseJson<string[]>(response.console) ?? [],
       durationMs: response.durationMs,
@@ -154,7 +158,7 @@ function programKey(program: CompiledProgram): number {
   return key;
 }
 
-function outcomeOf(response: RunResponse, program: CompiledProgram, limits: Limits): Outcome {
+function outcomeOf(response: RunResponse, program: CompiledProgram, limits: Limits, testCase: TestCase): Outcome {
   switch (response.end) {
     case 'timeout':
       return { kind: 'timeout', limitMs: limits.timeMs };
@@ -174,12 +178,12 @@ function outcomeOf(response: RunResponse, program: CompiledProgram, limits: Limi
     }
     case 'report': {
       const report = parseJson<CaseReport>(response.report ?? null);
-      return report ? reportOutcome(report, program) : { kind: 'error', name: 'Error', message: 'the test case left no report' };
+      return report ? reportOutcome(report, program, testCase) : { kind: 'error', name: 'Error', message: 'the test case left no report' };
     }
   }
 }
 
-function reportOutcome(report: CaseReport, program: CompiledProgram): Outcome {
+function reportOutcome(report: CaseReport, program: CompiledProgram, testCase: TestCase): Outcome {
   switch (report.status) {
     case 'pass':
       return { kind: 'pass' };
@@ -187,6 +191,8 @@ function reportOutcome(report: CaseReport, program: CompiledProgram): Outcome {
       const outcome: Outcome = { kind: 'fail', message: report.message ?? 'assertion failed' };
       if (report.expected !== undefined) outcome.expected = report.expected;
       if (report.actual !== undefined) outcome.actual = report.actual;
+      const loc = testCase.linesMatchFile ? locateInTestFile(report.stack, testCase.file ?? 'tests.js', CASE_HEADER_LINES) : undefined;
+      if (loc) outcome.loc = loc;
       return outcome;
     }
     case 'error':

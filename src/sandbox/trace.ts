@@ -16,7 +16,7 @@ export interface TraceEvent {
 
 export type Outcome =
   | { kind: 'pass' }
-  | { kind: 'fail'; message: string; expected?: string; actual?: string }
+  | { kind: 'fail'; message: string; expected?: string; actual?: string; /** The failing assertion, when known (test()-style cases). */ loc?: SourceLocation }
   | { kind: 'error'; name: string; message: string; loc?: SourceLocation; stack?: string }
   | { kind: 'timeout'; limitMs: number; /** Set when the run ended early because nothing could ever finish it. */ reason?: string }
   | { kind: 'memory'; limitMb: number };

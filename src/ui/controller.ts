@@ -1,6 +1,7 @@
 import type { TestCase } from '../cases/split.js';
 import type { Conversation, Verification } from '../debugger/conversation.js';
 import type { DebugEvent, DebugIteration, DebugLevel } from '../debugger/result.js';
+import type { CreateModelOptions } from '../llm/create.js';
 import type { Model } from '../llm/model.js';
 import type { LimitsInput } from '../sandbox/limits.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
@@ -15,6 +16,8 @@ export interface SessionInputs {
   loadCases(): Promise<TestCase[]>;
   caseNumber?: number;
   modelSpec?: string;
+  /** How to reach the model (retries, timeouts, cache), as the CLI's model flags say. */
+  modelOptions?: CreateModelOptions;
   level: DebugLevel;
   limits: LimitsInput;
   entryPoint?: string;
@@ -315,7 +318,7 @@ export class SessionController {
     }
     try {
       const { createModel } = await import('../llm/create.js');
-      this.model = createModel(spec, { env: this.inputs.env });
+      this.model = createModel(spec, { env: this.inputs.env, ...this.inputs.modelOptions });
       return this.model;
     } catch (error) {
       this.dispatch({ type: 'message', text: errorText(error), kind: 'error' });

@@ -49,7 +49,8 @@ describe('ldb trace (in-process)', () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.cases.map((c: { outcome: { kind: string } }) => c.outcome.kind)).toEqual(['pass', 'pass', 'error', 'pass']);
-    expect(report.trace.case).toBe(2);
+    expect(report.trace.case).toBe(3); // 1-based, like the listing and --case
+    expect(report.cases[2].case).toBe(3);
     expect(report.trace.outcome).toMatchObject({ kind: 'error', name: 'TypeError', loc: { file: 'fixtures/ts/top-scorer-undefined.ts', line: 21 } });
     expect(report.trace.events.length).toBeGreaterThan(0);
     expect(report.program.blocks.some((b: { id: string }) => b.id === 'topScorer#0')).toBe(true);
@@ -83,7 +84,7 @@ describe('ldb trace (in-process)', () => {
 
 describe('bin/ldb.js (child process)', () => {
   const run = promisify(execFile);
-  it('re-launches node with --no-node-snapshot and runs the built CLI', async () => {
+  it('runs the built CLI in one process (the sandbox server alone gets --no-node-snapshot)', async () => {
     const result = await run(process.execPath, [BIN, 'trace', 'fixtures/js/fib-base-case.js', '--tests', 'fixtures/js/fib-base-case.test.js'], {
       cwd: ROOT,
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);

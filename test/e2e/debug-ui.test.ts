@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, processIO } from '../../src/cli.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai.js';
+import { startFakeOpenAI } from '../helpers/fake-openai.js';
 import { KEY, PtyScreen } from './pty-screen.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

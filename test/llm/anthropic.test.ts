@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
 import { createModel, type CreateModelOptions } from '../../src/llm/create.js';
 import type { ChatMessage } from '../../src/llm/model.js';
-import type { Sleep } from '../../src/llm/retry.js';
+import type { Sleep } from '../../src/llm/retry-policy.js';
 import { startFakeAnthropic, type FakeScript, type FakeServer } from '../helpers/fake-anthropic.js';
 
 const MESSAGES: ChatMessage[] = [
@@ -98,7 +98,9 @@ describe('Anthropic Messages', () => {
       .complete({ messages: MESSAGES })
       .catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ModelError);
-    expect((error as ModelError).message).toBe('anthropic:claude-haiku-4-5: the provider rejected the API key (401): check ANTHROPIC_API_KEY');
+    expect((error as ModelError).message).toBe(
+      'anthropic:claude-haiku-4-5: the provider rejected the API key (401): check ANTHROPIC_API_KEY (server: invalid x-api-key)',
+    );
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -107,6 +109,8 @@ describe('Anthropic Messages', () => {
     const error = await anthropic('claude-opus-4-1', fake)
       .complete({ messages: MESSAGES, maxTokens: 10 })
       .catch((reason: unknown) => reason);
-    expect((error as ModelError).message).toContain('the reply was cut off at 10 tokens before any text');
+    expect((error as ModelError).message).toBe(
+      'anthropic:claude-opus-4-1: the reply was cut off at 10 output tokens before any text: raise --max-tokens (LDB_MAX_TOKENS); reasoning models spend tokens thinking before they answer',
+    );
   });
 });

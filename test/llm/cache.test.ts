@@ -7,7 +7,7 @@ import { createModel } from '../../src/llm/create.js';
 import { resolveRequest, type ChatMessage } from '../../src/llm/model.js';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai.js';
 
-const MESSAGES: ChatMessage[] = [{ role: 'user', content: 'Is block f#1 correct?' }];
+const MESSAGES: ChatMessage[] = [{ role: 'user', content: 'Is block f#1 correct? Answer in JSON.' }];
 
 let dir: string;
 let servers: FakeServer[] = [];
@@ -39,7 +39,7 @@ describe('response cache', () => {
   it('answers a repeated request from disk: same text and tokens, cost 0, cached', async () => {
     const server = await fakeServer();
     const first = await model(server).complete({ messages: MESSAGES });
-    const second = await model(server).complete({ messages: MESSAGES, temperature: 0, maxTokens: 2048, responseFormat: 'text' });
+    const second = await model(server).complete({ messages: MESSAGES, temperature: 0, responseFormat: 'text' });
 
     expect(first.usage).toEqual({ promptTokens: 1_000_000, completionTokens: 0, costUsd: 0.15, cached: false });
     expect(second).toEqual({ text: 'answer 1', model: 'gpt-4o-mini', usage: { promptTokens: 1_000_000, completionTokens: 0, costUsd: 0, cached: true } });
@@ -57,7 +57,24 @@ describe('response cache', () => {
     await m.complete({ messages: MESSAGES, temperature: 0.7 });
     await m.complete({ messages: MESSAGES, maxTokens: 100 });
     await m.complete({ messages: MESSAGES, responseFormat: 'json' });
-    expect(server.requests).toHaveLength(5);
+    await model(server, { env: { LDB_MAX_TOKENS: '4096' } }).complete({ messages: MESSAGES });
+    expect(server.requests).toHaveLength(6);
+    expect(server.requests[5]?.body.max_completion_tokens).toBe(4096);
+  });
+
+  it("records in each entry what the model refused, and answers from the cache without asking again", async () => {
+    const server = await startFakeOpenAI([{ reply: 'thinking done', usage: { prompt: 10, completion: 5 } }]);
+    servers.push(server);
+    const notices: string[] = [];
+    const make = () =>
+      createModel('openai:o4-mini', { cacheDir: dir, env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url }, onNotice: (m) => notices.push(m) });
+    expect((await make().complete({ messages: MESSAGES })).text).toBe('thinking done');
+    expect(server.requests.map((r) => 'temperature' in r.body)).toEqual([true, false]);
+    const [file] = await readdir(dir);
+    expect(JSON.parse(await readFile(join(dir, file!), 'utf8'))).toMatchObject({ version: 2, adjustments: ['without temperature'] });
+    expect((await make().complete({ messages: MESSAGES })).usage.cached).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    expect(notices).toHaveLength(1);
   });
 
   it('keeps answers of one model name on two servers apart', async () => {
@@ -87,13 +104,13 @@ describe('response cache', () => {
       resolveRequest({ messages: MESSAGES }),
     );
     const file = join(dir, `${key}.json`);
-    for (const garbage of ['{"version": 1, "completion": {"te', '{"version": 1, "completion": {"text": 5}}', 'null']) {
+    for (const garbage of ['{"version": 2, "completion": {"te', '{"version": 2, "completion": {"text": 5}}', 'null']) {
       await writeFile(file, garbage);
       const completion = await model(server).complete({ messages: MESSAGES });
       expect(completion.usage.cached).toBe(false);
     }
     expect(server.requests).toHaveLength(3);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 1, model: 'openai:gpt-4o-mini', completion: { text: 'answer 3' } });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 2, model: 'openai:gpt-4o-mini', completion: { text: 'answer 3' } });
     expect((await model(server).complete({ messages: MESSAGES })).usage.cached).toBe(true);
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
-import { parseModelSpec } from '../../src/llm/spec.js';
+import { parseModelSpec, type Env } from '../../src/llm/spec.js';
+
+/** The headers an HTTP provider's config sends. */
+function headersOf(spec: string, env: Env): Record<string, string> {
+  const config = parseModelSpec(spec, env);
+  if (config.protocol === 'exec') throw new Error('not an HTTP provider');
+  return config.headers;
+}
 
 const KEYS = { OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'ak-test' };
 
@@ -28,6 +35,7 @@ describe('parseModelSpec', () => {
       baseUrl: 'https://api.openai.com/v1',
       apiKey: 'sk-test',
       keyEnv: 'OPENAI_API_KEY',
+      headers: { authorization: 'Bearer sk-test' },
       unreachableHint: 'is the server running? set OPENAI_BASE_URL or use another --model',
     });
   });
@@ -60,7 +68,7 @@ describe('parseModelSpec', () => {
     expect(parseModelSpec('anthropic:claude-haiku-4-5', { ...KEYS, ANTHROPIC_BASE_URL: 'http://127.0.0.1:4000/' })).toMatchObject({
       baseUrl: 'http://127.0.0.1:4000',
     });
-    expect(specError('anthropic:claude-haiku-4-5', {}).message).toBe('ANTHROPIC_API_KEY is not set: export it, or use another --model');
+    expect(specError('anthropic:claude-haiku-4-5', {}).message).toBe('ANTHROPIC_API_KEY is not set: export it (or ANTHROPIC_AUTH_TOKEN), or use another --model');
   });
 
   it('keeps the colons of ollama model names and reads OLLAMA_HOST in its usual forms', () => {
@@ -74,8 +82,26 @@ describe('parseModelSpec', () => {
     });
     const host = (value: string): string => (parseModelSpec('ollama:llama3', { OLLAMA_HOST: value }) as { baseUrl: string }).baseUrl;
     expect(host('gpu-box')).toBe('http://gpu-box:11434/v1');
-    expect(host('0.0.0.0:9999')).toBe('http://0.0.0.0:9999/v1');
+    // A bind-all address is where the server listens; the client reaches it on loopback.
+    expect(host('0.0.0.0:9999')).toBe('http://127.0.0.1:9999/v1');
     expect(host('https://ollama.example.com/')).toBe('https://ollama.example.com/v1');
+  });
+
+  it('reads every OLLAMA_HOST form Ollama itself accepts (envconfig.Host)', () => {
+    const host = (value: string): string => (parseModelSpec('ollama:llama3', { OLLAMA_HOST: value }) as { baseUrl: string }).baseUrl;
+    expect(host(':11434')).toBe('http://127.0.0.1:11434/v1');
+    expect(host(':8080')).toBe('http://127.0.0.1:8080/v1');
+    expect(host('::1')).toBe('http://[::1]:11434/v1');
+    expect(host('[::1]:11434')).toBe('http://[::1]:11434/v1');
+    expect(host('[::1]')).toBe('http://[::1]:11434/v1');
+    expect(host('"127.0.0.1:11434"')).toBe('http://127.0.0.1:11434/v1');
+    expect(host("  'gpu-box'  ")).toBe('http://gpu-box:11434/v1');
+    expect(host('http://gpu-box')).toBe('http://gpu-box/v1');
+    expect(host('https://gpu-box:8443/ollama')).toBe('https://gpu-box:8443/ollama/v1');
+    expect(host('gpu-box:notaport')).toBe('http://gpu-box:11434/v1');
+    expect(host('0.0.0.0')).toBe('http://127.0.0.1:11434/v1');
+    expect(host('')).toBe('http://127.0.0.1:11434/v1');
+    expect(specError('ollama:llama3', { OLLAMA_HOST: 'ftp://gpu-box' }).message).toContain("has the scheme 'ftp'");
   });
 
   it('splits openai-compatible:<model>@<url> at the @ before the URL', () => {
@@ -89,7 +115,44 @@ describe('parseModelSpec', () => {
     expect(parseModelSpec('openai-compatible:team@org/model@https://openrouter.ai/api/v1', KEYS)).toMatchObject({
       model: 'team@org/model',
       baseUrl: 'https://openrouter.ai/api/v1',
-      apiKey: 'sk-test',
+      apiKey: undefined,
+    });
+  });
+
+  it('sends OPENAI_API_KEY only to OpenAI or OPENAI_BASE_URL, and other keys where the user says', () => {
+    const compatible = (url: string, env: Record<string, string>, apiKeyEnv?: string) =>
+      parseModelSpec(`openai-compatible:m@${url}`, env, { apiKeyEnv });
+    const env = { OPENAI_API_KEY: 'sk-openai', OPENAI_BASE_URL: 'https://proxy.example.com/v1/', OPENROUTER_API_KEY: 'sk-or' };
+    expect(headersOf('openai-compatible:m@https://openrouter.ai/api/v1', env)).toEqual({});
+    expect(compatible('https://api.openai.com/v1', env)).toMatchObject({ apiKey: 'sk-openai', keyEnv: 'OPENAI_API_KEY' });
+    expect(compatible('https://proxy.example.com/v1', env)).toMatchObject({ apiKey: 'sk-openai', keyEnv: 'OPENAI_API_KEY' });
+    expect(compatible('https://openrouter.ai/api/v1', { ...env, LDB_API_KEY: 'sk-ldb' })).toMatchObject({ apiKey: 'sk-ldb', keyEnv: 'LDB_API_KEY' });
+    expect(compatible('https://openrouter.ai/api/v1', env, 'OPENROUTER_API_KEY')).toMatchObject({
+      apiKey: 'sk-or',
+      keyEnv: 'OPENROUTER_API_KEY',
+      headers: { authorization: 'Bearer sk-or' },
+    });
+    expect(() => compatible('https://openrouter.ai/api/v1', {}, 'OPENROUTER_API_KEY')).toThrow(
+      '--api-key-env names OPENROUTER_API_KEY, which is not set: export OPENROUTER_API_KEY',
+    );
+    expect(headersOf('ollama:llama3', env)).toEqual({});
+  });
+
+  it('adds OPENAI_ORG_ID and OPENAI_PROJECT_ID as OpenAI headers, for OpenAI only', () => {
+    const env = { OPENAI_API_KEY: 'sk', OPENAI_ORG_ID: 'org-1', OPENAI_PROJECT_ID: 'proj_1' };
+    expect(headersOf('openai:gpt-4o', env)).toEqual({
+      authorization: 'Bearer sk',
+      'openai-organization': 'org-1',
+      'openai-project': 'proj_1',
+    });
+    expect(headersOf('openai-compatible:m@http://127.0.0.1:1/v1', env)).toEqual({});
+  });
+
+  it('sends ANTHROPIC_API_KEY as x-api-key and ANTHROPIC_AUTH_TOKEN as a bearer token', () => {
+    expect(headersOf('anthropic:claude-haiku-4-5', { ANTHROPIC_API_KEY: 'ak' })).toEqual({ 'x-api-key': 'ak' });
+    expect(parseModelSpec('anthropic:claude-haiku-4-5', { ANTHROPIC_AUTH_TOKEN: 'tok' })).toMatchObject({
+      headers: { authorization: 'Bearer tok' },
+      keyEnv: 'ANTHROPIC_AUTH_TOKEN',
     });
   });
 

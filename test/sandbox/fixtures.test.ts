@@ -13,6 +13,8 @@ interface Fixture {
   tests: string;
   firstFailingCase: number;
   failure: 'fail' | 'error' | 'timeout' | 'stackoverflow';
+  /** For test()-style files: the line of the assertion that fails first. */
+  failingLine?: number;
 }
 
 const DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -36,17 +38,36 @@ describe('fixtures: small programs with known bugs', () => {
 
   describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
     it('fails where the manifest says, with a trace that reaches the bug', async () => {
-      const run = await runTests({ code: read(fixture.program), filename: fixture.program, tests: read(fixture.tests), trace: true, limits: limitsFor(fixture), sandbox });
+      const run = await runTests({
+        code: read(fixture.program),
+        filename: fixture.program,
+        tests: read(fixture.tests),
+        testsFilename: fixture.tests,
+        trace: true,
+        limits: limitsFor(fixture),
+        sandbox,
+      });
       const firstFailing = run.cases.findIndex((c) => c.outcome.kind !== 'pass');
       expect(firstFailing).toBe(fixture.firstFailingCase);
       const failing = run.cases[firstFailing]!;
       expect(kindOf(failing.outcome)).toBe(fixture.failure);
       expect(failing.trace!.events.length).toBeGreaterThan(0);
       expect(run.passed).toBeGreaterThan(0);
+      if (fixture.failingLine !== undefined) {
+        expect(failing.outcome.kind === 'fail' && failing.outcome.loc).toEqual({ file: fixture.tests, line: fixture.failingLine, column: expect.any(Number) });
+      }
     });
 
     it('passes every case once fixed', async () => {
-      const run = await runTests({ code: read(fixture.fixed), filename: fixture.fixed, tests: read(fixture.tests), trace: true, limits: { timeMs: 5000 }, sandbox });
+      const run = await runTests({
+        code: read(fixture.fixed),
+        filename: fixture.fixed,
+        tests: read(fixture.tests),
+        testsFilename: fixture.tests,
+        trace: true,
+        limits: { timeMs: 5000 },
+        sandbox,
+      });
       expect(run.cases.map((c) => c.outcome)).toEqual(run.cases.map(() => ({ kind: 'pass' })));
     });
   });

@@ -81,6 +81,13 @@ export interface AssertionRecord {
   expectedText: string;
 }
 
+/** What other guest modules (expect) reuse of this one, handed out once and never to user code. */
+export interface AssertInternals {
+  isDeepStrictEqual(a: unknown, b: unknown): boolean;
+  /** The genuine AssertionError class: errors it makes are recorded in `issued`. */
+  AssertionError: AssertionErrorConstructor;
+}
+
 /**
  * Builds a node:assert-compatible module. `render` is the renderer's `render` bound with
  * default caps; it is used in messages and for `actualText`/`expectedText`. When `issued` is
@@ -88,7 +95,11 @@ export interface AssertionRecord {
  * from there, never from the error object, which user code could have changed or imitated).
  * Self-contained: evaluated inside the isolate before user code. Captures intrinsics now.
  */
-export function createAssert(render: (value: unknown) => string, issued?: WeakMap<object, AssertionRecord>): AssertModule {
+export function createAssert(
+  render: (value: unknown) => string,
+  issued?: WeakMap<object, AssertionRecord>,
+  shareInternals?: (internals: AssertInternals) => void,
+): AssertModule {
   // ---------------------------------------------------------------------------------------
   // Intrinsics. `uncurry(f)(self, ...args)` calls the captured `f` with `self` as `this`.
   // ---------------------------------------------------------------------------------------
@@ -1350,5 +1361,8 @@ export function createAssert(render: (value: unknown) => string, issued?: WeakMa
   }) as unknown as AssertModule;
   legacy.strict = strictModule;
   strictModule.strict = strictModule;
+  if (shareInternals !== undefined) {
+    shareInternals({ isDeepStrictEqual, AssertionError: AssertionError as unknown as AssertionErrorConstructor });
+  }
   return legacy;
 }

@@ -37,6 +37,8 @@ export interface HarnessDeps {
   issued: WeakMap<object, AssertionRecord>;
   /** An error's stack, formatted without running user code, or undefined. */
   readStack: (error: object) => string | undefined;
+  /** More modules `require` returns by name (vitest, @jest/globals, node:test ...), all frozen. */
+  modules: Record<string, unknown>;
 }
 
 export type CaseFunction = (
@@ -280,6 +282,9 @@ export function createHarness(deps: HarnessDeps, config: HarnessConfig): Harness
         report.message = capText(record.message);
         report.expected = record.expectedText;
         report.actual = record.actualText;
+        // Where the assertion was made: the host maps it to the test file's line.
+        const stack = readStack(error);
+        if (stack !== undefined) report.stack = capText(stack);
         return report;
       }
       if (isError(error)) {
@@ -315,6 +320,8 @@ export function createHarness(deps: HarnessDeps, config: HarnessConfig): Harness
   modules['node:assert'] = assert;
   modules['assert/strict'] = assert.strict;
   modules['node:assert/strict'] = assert.strict;
+  const extraModules = deps.modules;
+  for (const name in extraModules) modules[name] = extraModules[name];
 
   function requireModule(name: unknown): unknown {
     if (typeof name === 'string' && hasOwn(modules, name)) return modules[name];
@@ -322,7 +329,7 @@ export function createHarness(deps: HarnessDeps, config: HarnessConfig): Harness
     const error = new ErrorCtor(
       "module not available in the sandbox: '" +
         shown +
-        "' (ldb provides only 'assert' and 'node:assert'; no files, network or npm packages)",
+        "' (ldb provides only 'assert', 'node:assert', 'vitest', '@jest/globals' and 'node:test'; no files, network or npm packages)",
     );
     defineProperty(error, 'code', dataDescriptor('MODULE_NOT_FOUND', true));
     throw error;

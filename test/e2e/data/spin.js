@@ -1,0 +1,4 @@
+// Never returns: for the signal tests.
+function spin(n) {
+  while (true) n++;
+}
