@@ -28,8 +28,9 @@ export const VariablesPane = memo(function VariablesPane(props: VariablesPanePro
     rows.push(h(Text, { key: 'loading', color: theme.muted, wrap: 'wrap' }, `step ${step + 1} of ${totalSteps(recording)}: ${why} …`));
   } else {
     const block = props.blocks.get(event.block);
-    const line = block ? ` · line ${block.loc.start.line}` : '';
-    rows.push(h(Text, { key: 'where', wrap: 'truncate-end', bold: true }, `${block?.fn ?? '?'}() · depth ${event.depth}${line} · ${event.block}`));
+    // The block id is in the source gutter; here the call: function, depth, line.
+    const line = block ? ` line ${block.loc.start.line}` : ` ${event.block}`;
+    rows.push(h(Text, { key: 'where', wrap: 'truncate-end', bold: true }, `${block?.fn ?? '?'}() depth ${event.depth}${line}`));
     if (event.test !== undefined) rows.push(h(Text, { key: 'test', color: theme.muted }, `test → ${event.test}`));
     for (const [name, value] of Object.entries(event.vars)) {
       const changed = event.changed.includes(name);

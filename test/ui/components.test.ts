@@ -68,7 +68,7 @@ describe('panes', () => {
     const state = loaded(5);
     const props = { recording: state.recording, blocks: state.blocks, expanded: false, loading: false, height: 8, width: 40, theme };
     const frame = render(h(VariablesPane, { ...props, step: 5 })).lastFrame()!;
-    expect(frame).toContain('sumTo() · depth 1 · line 4 · sumTo#3');
+    expect(frame).toContain('sumTo() depth 1 line 4');
     expect(frame).toContain('*total: 3 ← 1');
     expect(frame).toMatch(/^i: 2$/m);
     expect(render(h(VariablesPane, { ...props, step: 7 })).lastFrame()).toContain('returns 3');
