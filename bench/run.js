@@ -2,6 +2,7 @@
 // nothing here asserts a timing. Run after `npm run build` (the npm script does it).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchBatch } from './batch.js';
 import { benchLoopOverhead } from './loop.js';
 import { benchPromptTokens } from './prompts.js';
 import { benchStartup } from './startup.js';
@@ -18,4 +19,5 @@ if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
 if (!only || only === 'startup') benchStartup();
+if (!only || only === 'batch') await benchBatch(data);
 if (!only || only === 'ui') await benchUi();

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseExpression } from '@babel/parser';
 import type * as t from '@babel/types';
 import { InputError } from '../errors.js';
+import { withVisibleTests } from './visible-tests.js';
 
 /** One benchmark problem, whatever dataset it came from. */
 export interface Problem {
@@ -19,11 +20,23 @@ export interface Problem {
   visibleTests: string;
   /** Test script used for final scoring. */
   hiddenTests: string;
+  /**
+   * Where the visible tests came from, when `loadProblems(…, { firstTestVisible: true })` was asked:
+   * the dataset's own examples, or (for problems without any) the first hidden assertion.
+   */
+  visibleFrom?: 'examples' | 'first-test';
+  /** HumanEvalPack's `bug_type` (e.g. 'value misuse'), where the record has one. */
+  bugType?: string;
 }
 
 export interface ReadOptions {
   /** Where the text came from, for error messages. */
   source?: string;
+  /**
+   * Problems whose prompt has no usable example get their first hidden assertion as the visible
+   * test (as LDB and Reflexion do for MBPP); scoring still uses every hidden test. Default false.
+   */
+  firstTestVisible?: boolean;
 }
 
 /** Parses JSONL text; the format (HumanEvalPack or MultiPL-E) is detected per record. */
@@ -33,7 +46,8 @@ export function readProblems(jsonlText: string, options: ReadOptions = {}): Prob
   jsonlText.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const where = `${source}:${index + 1}`;
-    problems.push(toProblem(parseRecord(line, where), where));
+    const problem = toProblem(parseRecord(line, where), where);
+    problems.push(options.firstTestVisible ? withVisibleTests(problem) : problem);
   });
   return problems;
 }
@@ -51,7 +65,7 @@ export function resolveDataset(nameOrPath: string): string {
 }
 
 /** Reads a JSONL file of problems, by path or by the name of a bundled data set. */
-export async function loadProblems(nameOrPath: string): Promise<Problem[]> {
+export async function loadProblems(nameOrPath: string, options: Omit<ReadOptions, 'source'> = {}): Promise<Problem[]> {
   const path = resolveDataset(nameOrPath);
   let text: string;
   try {
@@ -62,7 +76,7 @@ export async function loadProblems(nameOrPath: string): Promise<Problem[]> {
       `${path}: cannot read the dataset (${reason}); give a JSONL path or a bundled name (${BUNDLED_DATASETS.join(', ')}).`,
     );
   }
-  return readProblems(text, { source: path });
+  return readProblems(text, { ...options, source: path });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +121,13 @@ function humanEvalPackProblem(record: JsonRecord, where: string): Problem {
     },
     visibleTests: optionalString(record, 'example_test', where) ?? '',
     hiddenTests: requiredString(record, 'test', where),
+    ...bugTypeOf(record, where),
   };
+}
+
+function bugTypeOf(record: JsonRecord, where: string): { bugType?: string } {
+  const bugType = optionalString(record, 'bug_type', where);
+  return bugType === undefined ? {} : { bugType };
 }
 
 /**

@@ -9,6 +9,7 @@
  * and so are errors under `--json` when the table has a `json` option. Keep heavy imports inside
  * the command module: this file is loaded by `ldb --version`.
  */
+import { bench } from './bench-options.js';
 import type { Command } from './command.js';
 import {
   COLOR_OPTION,
@@ -124,7 +125,7 @@ t tests, l level, v verify, f fix, a accept, r reject, x expand, ? help, q quit.
   load: async () => (await import('./debug-command.js')).runDebug,
 };
 
-export const COMMANDS: readonly Command[] = [trace, fix, debug];
+export const COMMANDS: readonly Command[] = [trace, fix, debug, bench];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -53,7 +53,7 @@ export class Conversation {
   async verify(iteration: DebugIteration, testCase: TestCase, trace: Trace): Promise<Verification> {
     const { settings } = this;
     const compact = formatTrace(trace, settings.level, { code: iteration.code, filename: settings.filename, budgetTokens: settings.traceBudget });
-    settings.emit({ type: 'trace', index: iteration.index, failingCase: iteration.failingCase!, trace, promptTokens: compact.tokens });
+    settings.emit({ type: 'trace', index: iteration.index, failingCase: iteration.failingCase!, trace, promptTokens: compact.tokens, text: compact.text });
     const known = compact.targets.map((t) => t.id);
     if (known.length === 0) {
       // Nothing of the program ran (e.g. the test calls a missing function): nothing to judge.
@@ -85,9 +85,15 @@ export class Conversation {
   }
 
   /** The corrected program, or undefined when two replies gave nothing usable. */
-  async fix(iteration: DebugIteration, testCase: TestCase, outcome: Outcome, verification: Verification | null): Promise<string | undefined> {
+  /** `verification` is 'no-debugger' for the baseline method: the prompt then mentions no debugger at all. */
+  async fix(
+    iteration: DebugIteration,
+    testCase: TestCase,
+    outcome: Outcome,
+    verification: Verification | null | 'no-debugger',
+  ): Promise<string | undefined> {
     const { settings } = this;
-    const verdicts = verification?.verdicts ?? null;
+    const verdicts = verification === 'no-debugger' ? undefined : (verification?.verdicts ?? null);
     const messages = prompts.fixMessages({
       task: settings.task,
       code: iteration.code,
@@ -95,7 +101,7 @@ export class Conversation {
       testCase,
       outcome,
       verdicts,
-      targets: verdicts ? verification?.targets : undefined,
+      targets: verdicts && verification !== 'no-debugger' ? verification?.targets : undefined,
       entryPoint: settings.entryPoint,
     });
     const extracted = await this.askTwice(iteration, messages, {

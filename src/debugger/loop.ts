@@ -40,6 +40,12 @@ export interface DebugOptions {
   traceBudget?: number;
   /** Which failing case to trace: the first (default), or one chosen by a seeded random draw. */
   pick?: 'first' | { seed: number };
+  /**
+   * 'baseline' runs the same loop without the debugger: each fix prompt shows the program, the
+   * failing test and its error or expected/actual, with no trace and no verdicts (the ablation
+   * that shows what the trace adds). Default 'ldb'.
+   */
+  method?: 'ldb' | 'baseline';
   limits?: LimitsInput;
   signal?: AbortSignal;
   onEvent?: (event: DebugEvent) => void;
@@ -138,11 +144,13 @@ class DebugSession {
     iteration.failingCase = failing;
     const testCase = this.cases[failing]!;
     const outcome = iteration.cases[failing]!.outcome;
+    const baseline = this.options.method === 'baseline';
     // A program that does not parse cannot be traced: the fix prompt gets the syntax error.
-    const trace = outcome.kind === 'error' && outcome.name === 'SyntaxError' ? undefined : await this.trace(iteration, testCase);
+    const traceable = !baseline && !(outcome.kind === 'error' && outcome.name === 'SyntaxError');
+    const trace = traceable ? await this.trace(iteration, testCase) : undefined;
     const verification = trace ? await this.conversation.verify(iteration, testCase, trace) : null;
     if (this.options.signal?.aborted) return { stop: 'aborted' };
-    const fixed = await this.conversation.fix(iteration, testCase, trace?.outcome ?? outcome, verification);
+    const fixed = await this.conversation.fix(iteration, testCase, trace?.outcome ?? outcome, baseline ? 'no-debugger' : verification);
     if (fixed === undefined) return { stop: this.options.signal?.aborted ? 'aborted' : 'no-fix' };
     const diff = unifiedDiff(iteration.code, fixed, { fromName: this.filename, toName: `${this.filename} (iteration ${iteration.index + 1})` });
     iteration.patch = { code: fixed, diff };

@@ -18,6 +18,11 @@ export const FIX_SYSTEM_PROMPT =
   'You are an expert JavaScript and TypeScript programmer. You fix programs that fail their tests, using a debugger\'s ' +
   'findings about which parts are wrong. You answer with the complete corrected program in one fenced code block.';
 
+/** For the baseline method (no debugger): the same request, without the findings. */
+export const BASELINE_FIX_SYSTEM_PROMPT =
+  'You are an expert JavaScript and TypeScript programmer. You fix programs that fail their tests. ' +
+  'You answer with the complete corrected program in one fenced code block.';
+
 export const SEED_SYSTEM_PROMPT =
   'You are an expert JavaScript and TypeScript programmer. You write correct, self-contained programs for the tasks ' +
   'you are given. You answer with the complete program in one fenced code block.';
@@ -88,8 +93,11 @@ export interface FixInput {
   filename?: string;
   testCase: Pick<TestCase, 'source'>;
   outcome: Outcome;
-  /** Null when the verdicts could not be read: the fix is asked for from the failure alone. */
-  verdicts: Verdict[] | null;
+  /**
+   * Null when the verdicts could not be read: the fix is asked for from the failure alone.
+   * Undefined when no debugger ran (the baseline method): the prompt does not mention one.
+   */
+  verdicts: Verdict[] | null | undefined;
   /** What the verdict ids stand for (from the compacted trace); without them they are looked up in the code. */
   targets?: VerdictTarget[];
   entryPoint?: string;
@@ -103,25 +111,25 @@ export function fixMessages(input: FixInput): ChatMessage[] {
     taskSection(input.task),
     `Program (${input.filename ?? 'program.js'}):\n\`\`\`${tag}\n${input.code.replace(/\s+$/, '')}\n\`\`\``,
     failureSection(input.testCase, input.outcome, input.filename),
-    findingsSection(input),
+    ...(input.verdicts === undefined ? [] : [findingsSection(input.verdicts, input)]),
     `Fix the program so that it does what the task asks (the test is one example of it). Reply with the complete ` +
       `corrected program in one \`\`\`${tag} code block.${keep} Add no imports, exports or tests.`,
   ];
   return [
-    { role: 'system', content: FIX_SYSTEM_PROMPT },
+    { role: 'system', content: input.verdicts === undefined ? BASELINE_FIX_SYSTEM_PROMPT : FIX_SYSTEM_PROMPT },
     { role: 'user', content: user.join('\n\n') },
   ];
 }
 
-function findingsSection(input: FixInput): string {
-  if (input.verdicts === null) return 'A debugger traced this test, but its findings could not be read.';
-  const wrong = input.verdicts.filter((v) => !v.correct);
+function findingsSection(verdicts: Verdict[] | null, input: FixInput): string {
+  if (verdicts === null) return 'A debugger traced this test, but its findings could not be read.';
+  const wrong = verdicts.filter((v) => !v.correct);
   if (wrong.length === 0) {
     return 'A debugger traced this test and judged every part it checked correct, yet the test fails: look again at the task.';
   }
   const locate = locator(input);
   const lines = wrong.map((v) => `- ${v.block}${locate(v.block)}: ${v.explanation.trim() || '(no explanation given)'}`);
-  const right = input.verdicts.filter((v) => v.correct).map((v) => v.block);
+  const right = verdicts.filter((v) => v.correct).map((v) => v.block);
   const rest = right.length > 0 ? `\nJudged correct: ${right.join(', ')}.` : '';
   return `A debugger traced this test and judged these parts wrong:\n${lines.join('\n')}${rest}`;
 }

@@ -58,7 +58,7 @@ export type DebugEvent =
   | { type: 'seed'; code: string; usage: Usage }
   | { type: 'iteration'; index: number; code: string }
   | { type: 'tests'; index: number; passed: number; total: number; cases: CaseResult[] }
-  | { type: 'trace'; index: number; failingCase: number; trace: Trace; promptTokens: number }
+  | { type: 'trace'; index: number; failingCase: number; trace: Trace; promptTokens: number; /** The compacted text the model is shown. */ text?: string }
   | { type: 'verdicts'; index: number; verdicts: Verdict[] | null; notes: string[] }
   | { type: 'patch'; index: number; code: string; diff: string }
   | { type: 'usage'; index: number; usage: Usage; purpose: 'seed' | 'verify' | 'fix' }
