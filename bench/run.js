@@ -11,6 +11,7 @@ import { benchStartup } from './startup.js';
 import { benchTestShapes } from './test-shapes.js';
 import { benchTracing } from './tracing.js';
 import { benchInstrument } from './instrument.js';
+import { benchUi } from './ui.js';
 
 const data = fileURLToPath(new URL('../data/humanevalpack-js.jsonl', import.meta.url));
 if (!existsSync(data)) {
@@ -27,3 +28,4 @@ if (!only || only === 'test-shapes') await benchTestShapes();
 if (!only || only === 'batch') await benchBatch(data);
 if (!only || only === 'cases') await benchCases(data);
 if (!only || only === 'mcp') await benchMcp();
+if (!only || only === 'ui') await benchUi();

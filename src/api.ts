@@ -4,7 +4,7 @@ import { checkRequests, moduleFacts, namesProgram } from './instrument/modules.j
 import type { Granularity } from './program/cfg.js';
 import type { TopLevelBinding } from './program/bindings.js';
 import type { ProgramModel } from './program/model.js';
-import { InputError } from './errors.js';
+import { InputError, SandboxError } from './errors.js';
 import { assertRunnable } from './program/parse.js';
 import { assembleTrace } from './sandbox/assemble.js';
 import { resolveLimits, type LimitsInput } from './sandbox/limits.js';
@@ -98,6 +98,12 @@ export interface TraceTestOptions {
   sandbox?: Sandbox;
   /** As in runTests: the function the test exercises, checked before anything runs. */
   entryPoint?: string;
+  /**
+   * Re-run the case recording only the steps [from, from + count) (a debugger stepping into the
+   * dropped middle of a long run). The returned trace's `window.from` says where its events
+   * start. With `expectTotal`, a re-run that does not reach that step count is an error.
+   */
+  window?: { from: number; count: number; expectTotal?: number };
 }
 
 /** Runs one test case on the instrumented program and returns its block-by-block trace. */
@@ -109,10 +115,33 @@ export async function traceTest(options: TraceTestOptions): Promise<Trace> {
   const index = options.caseIndex ?? 0;
   const testCase = cases[index];
   if (!testCase) throw new InputError(`there is no test case ${index}: the test has ${cases.length} case(s)`);
+  if (options.window) return traceWindow(options, testCase, options.window);
   const run = await runTests({ ...options, tests: [testCase], trace: true });
   const trace = run.cases[0]?.trace;
   if (!trace) throw new Error('ldb internal: the traced run returned no trace');
   return trace;
+}
+
+async function traceWindow(options: TraceTestOptions, testCase: TestCase, window: NonNullable<TraceTestOptions['window']>): Promise<Trace> {
+  if (!Number.isInteger(window.from) || window.from < 0 || !Number.isInteger(window.count) || window.count < 1) {
+    throw new InputError(`traceTest: window needs a whole 'from' >= 0 and 'count' >= 1, got from ${window.from}, count ${window.count}`);
+  }
+  assertRunnable(options.code, options.filename);
+  const instrumented = instrumentProgram(options.code, { filename: options.filename, granularity: options.granularity });
+  const sandbox = options.sandbox ?? new Sandbox();
+  try {
+    const run = await sandbox.runWindow(instrumented, testCase, resolveLimits(options.limits), window);
+    const assembled = assembleTrace(run, testCase.source, instrumented.model.blocks, instrumented.vars);
+    if (window.expectTotal !== undefined && assembled.totalEvents !== window.expectTotal) {
+      throw new SandboxError(
+        `the re-run of the test did not repeat the traced run: it took ${assembled.totalEvents} steps, the trace has ${window.expectTotal}`,
+      );
+    }
+    const dropped = assembled.totalEvents - assembled.events.length;
+    return { ...assembled, window: { from: window.from }, truncated: dropped > 0, dropped, droppedAt: 0 };
+  } finally {
+    if (!options.sandbox) sandbox.dispose();
+  }
 }
 
 function toCases(tests: string | TestCase[], filename: string | undefined): TestCase[] {

@@ -95,7 +95,38 @@ unreachable server), 3 an internal error of ldb.`,
   load: async () => (await import('./fix-command.js')).runFix,
 };
 
-export const COMMANDS: readonly Command[] = [trace, fix, bench, MCP_COMMAND];
+const debug: Command = {
+  name: 'debug',
+  synopsis: 'debug <file>',
+  summary: "Step through a test's recorded run in a full-screen terminal UI (with an LLM if given)",
+  usage: ['debug <file> --tests <file> [options]'],
+  description: `Opens the recorded run of a test case (by default the first failing one) full-screen:
+the source with the current block, the variables after each step (changed ones with their
+previous value), the tests, the model's verdicts and its patch. Steps anywhere in the run, even
+in the middle of a run longer than the trace cap (by re-running the case deterministically).
+Without a terminal (or with --no-tui) it prints the report of 'ldb trace', with its exit codes.
+
+Keys: n/→ next, p/← previous, N/P next/previous visit of the block, g/G first/last,
+e failure, b breakpoint, c/C continue forward/back, / search (Tab: backward), : go to step,
+t tests, l level, v verify, f fix, a accept, r reject, x expand, ? help, q quit.`,
+  options: [
+    ...TEST_OPTIONS,
+    { name: 'case', kind: 'count', value: '<n>', help: 'Open case n (1-based, as listed) instead of the first failing one' },
+    ...MODEL_OPTIONS,
+    { name: 'level', kind: 'choice', value: '<level>', choices: ['line', 'block', 'function'], help: 'line, block (default) or function' },
+    { name: 'auto', kind: 'flag', help: 'Run the whole debug loop live in the UI (needs a model)' },
+    { name: 'max-iters', kind: 'count', value: '<n>', help: 'Debugging turns of --auto (default 10)' },
+    { name: 'tui', kind: 'switch', help: "--no-tui prints the report of 'ldb trace' instead of the UI" },
+    ...LIMIT_OPTIONS,
+    ENTRY_OPTION,
+    COLOR_OPTION,
+    HELP_OPTION,
+  ],
+  footer: MODEL_FOOTER,
+  load: async () => (await import('./debug-command.js')).runDebug,
+};
+
+export const COMMANDS: readonly Command[] = [trace, fix, debug, bench, MCP_COMMAND];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -75,6 +75,17 @@ export class Sandbox {
     return result;
   }
 
+  /**
+   * Runs one case again, rendering only the steps [from, from + count): how a debugger steps
+   * into the middle of a run longer than the event cap. The run is deterministic (Math.random is
+   * seeded), so it repeats the traced one; the caller checks the step count to be sure.
+   */
+  runWindow(program: InstrumentedProgram, testCase: TestCase, limits: Limits, window: { from: number; count: number }): Promise<CaseRun> {
+    const result = this.queue.then(() => this.runOnce(program, testCase, limits, window.from, window));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   /** Gives the sandbox server back (its isolate is disposed); a later run starts or borrows another. */
   dispose(): void {
     disposeCalls++;
@@ -110,8 +121,9 @@ export class Sandbox {
     testCase: TestCase,
     limits: Limits,
     tailFrom: number,
+    window?: { from: number; count: number },
   ): Promise<CaseRun> {
-    const [run] = await this.runBatch(program, [testCase], limits, tailFrom);
+    const [run] = await this.runBatch(program, [testCase], limits, tailFrom, window);
     return run!;
   }
 
@@ -125,8 +137,9 @@ export class Sandbox {
     cases: readonly TestCase[],
     limits: Limits,
     tailFrom = -1,
+    window?: { from: number; count: number },
   ): Promise<CaseRun[]> {
-    const requests = cases.map((testCase) => requestFor(program, testCase, limits, tailFrom));
+    const requests = cases.map((testCase) => requestFor(program, testCase, limits, tailFrom, window));
     const runs: CaseRun[] = [];
     let remaining = cases.map((_, i) => i);
     while (remaining.length > 0) {
@@ -150,10 +163,18 @@ export class Sandbox {
   }
 }
 
-function requestFor(program: CompiledProgram | InstrumentedProgram, testCase: TestCase, limits: Limits, tailFrom: number): RunRequest {
+function requestFor(
+  program: CompiledProgram | InstrumentedProgram,
+  testCase: TestCase,
+  limits: Limits,
+  tailFrom: number,
+  window?: { from: number; count: number },
+): RunRequest {
   const names = 'names' in program ? program.names : undefined;
+  // A window keeps only the steps [from, from + count): no head, a tail that stops at its end.
+  const kept = window ? { headEvents: 0, tailEvents: Math.max(1, window.count), tailUntil: window.from + window.count } : headAndTail(limits.maxEvents);
   const config: BootstrapConfig = {
-    tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...headAndTail(limits.maxEvents), tailFrom, ringAfterMs: limits.timeMs / 2 },
+    tracer: { vars: 'vars' in program ? program.vars : [], caps: limits.render, ...kept, tailFrom, ringAfterMs: limits.timeMs / 2 },
     harness: { caps: limits.render, maxConsoleLines: limits.maxConsoleLines, maxConsoleChars: 100_000 },
     seed: limits.seed,
     ...(program.module ? { programModule: program.module } : {}),

@@ -38,6 +38,11 @@ export interface Trace {
   dropped: number;
   droppedAt: number;
   console: string[];
+  /**
+   * Set on a window re-run (traceTest's `window` option): `events` are the steps from
+   * `window.from` on, not the first and last ones.
+   */
+  window?: { from: number };
   /** The value the tested call returned, when it returned (the last depth-1 return). */
   returnValue?: string;
   /** How many of totalEvents ran while the program loaded (events marked phase 'load'). */

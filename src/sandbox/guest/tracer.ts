@@ -21,6 +21,12 @@ export interface TracerConfig {
    * be about to time out), then keeps a ring of raw values, rendered only when collected.
    */
   tailFrom: number;
+  /**
+   * A window re-run (stepping into the dropped middle of a long run): with tailFrom >= 0, only
+   * events before this number are rendered, so the tail holds exactly [tailFrom, tailUntil).
+   * Absent or -1: render up to the end, as a second pass does.
+   */
+  tailUntil?: number;
   ringAfterMs: number;
 }
 
@@ -167,6 +173,7 @@ export function createTracer(
   const headMax = config.headEvents;
   const tailMax = config.tailEvents;
   const tailFrom = config.tailFrom;
+  const tailUntil = typeof config.tailUntil === 'number' && config.tailUntil >= 0 ? config.tailUntil : -1;
   const checkpointEvery = tailMax * 16 > 20000 ? tailMax * 16 : 20000;
   const UNREAD = {};
   const now = Date.now;
@@ -281,7 +288,7 @@ export function createTracer(
     // Top-level blocks that only declare functions say nothing about the run.
     if (frame.dep === 0 && names.length === 0 && exit === undefined) return;
     const n = total;
-    if (n < headMax || (tailFrom >= 0 && n >= tailFrom)) {
+    if (n < headMax || (tailFrom >= 0 && n >= tailFrom && (tailUntil < 0 || n < tailUntil))) {
       const event = rendered(frame, index, reader, names);
       if (exit !== undefined) event.x = exit;
       if (hasValue) event.r = render(value, caps);
