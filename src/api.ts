@@ -10,6 +10,7 @@ import { assembleTrace } from './sandbox/assemble.js';
 import { resolveLimits, type LimitsInput } from './sandbox/limits.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import type { Outcome, Trace } from './sandbox/trace.js';
+import { editDistance } from './text/edit-distance.js';
 
 export interface RunTestsOptions {
   /** The program under test (JavaScript or TypeScript, by `filename`'s extension). */
@@ -171,16 +172,3 @@ function checkEntryPoint(bindings: TopLevelBinding[], filename: string | undefin
   );
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}

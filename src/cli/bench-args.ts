@@ -1,32 +1,17 @@
 // `ldb bench`'s parsed flags (from the options table in bench-options.ts) turned into plain data.
+import type { BenchOptions } from '../bench/bench.js';
 import type { BenchMethod, BenchMode } from '../bench/record.js';
-import { parseShard, shardFromEnv, type Shard } from '../bench/shard.js';
+import { parseShard, shardFromEnv } from '../bench/shard.js';
 import type { DebugLevel } from '../debugger/result.js';
 import type { CreateModelOptions } from '../llm/create.js';
 import { modelOptionsFrom, modelSpecFrom } from './common-options.js';
 import { UsageError, type OptionValues } from './options.js';
 
-export interface BenchRunArgs {
+/** A run's options as the flags give them: BenchOptions less what the command supplies itself. */
+export interface BenchRunArgs extends Omit<BenchOptions, 'modelOptions' | 'env' | 'signal' | 'onEvent'> {
   kind: 'run';
-  dataset: string;
-  model: string;
   modelOptions: CreateModelOptions;
-  mode: BenchMode;
-  method: BenchMethod;
-  level: DebugLevel;
-  maxIterations: number;
-  tokenBudget?: number;
-  concurrency: number;
-  rpm?: number;
-  limit?: number;
-  ids?: string[];
-  shard?: Shard;
-  seedsPath?: string;
-  out: string;
   summaryPath: string;
-  resume: boolean;
-  timeLimitMs?: number;
-  problemTimeoutMs: number;
   json: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
+import { editDistance } from '../text/edit-distance.js';
 
 /**
  * One command-line option, declared once: the `parseArgs` configuration, the validation of its
@@ -165,19 +166,6 @@ function closestOption(flag: string, options: readonly OptionSpec[]): string | u
   return names.find((candidate) => candidate.startsWith(name) || editDistance(candidate, name) <= 2);
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
 
 function listWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
