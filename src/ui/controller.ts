@@ -228,29 +228,26 @@ export class SessionController {
   async auto(maxIterations: number): Promise<void> {
     const model = await this.ensureModel();
     if (!model) return;
-    const { debug } = await import('../debugger/loop.js');
-    const state = this.getState();
-    this.abort = new AbortController();
-    this.dispatch({ type: 'busy', label: 'debugging (auto)' });
+    const { runAuto } = await import('./auto-run.js');
+    const abort = (this.abort = new AbortController());
     try {
-      const result = await debug({
-        code: state.code,
-        tests: this.cases,
-        filename: this.inputs.file,
-        entryPoint: this.inputs.entryPoint,
+      await runAuto({
         model,
-        level: state.level,
-        maxIterations,
+        cases: this.cases,
+        file: this.inputs.file,
+        entryPoint: this.inputs.entryPoint,
         limits: this.inputs.limits,
-        signal: this.abort.signal,
-        onEvent: (event) => this.onDebugEvent(event),
+        maxIterations,
+        signal: abort.signal,
+        dispatch: this.dispatch,
+        getState: this.getState,
+        onModelEvent: (event) => this.onDebugEvent(event),
       });
-      this.dispatch({ type: 'message', text: `auto: ${result.stopReason}; best program passes ${result.best.passed} of ${result.best.total}` });
     } catch (error) {
       this.dispatch({ type: 'message', text: errorText(error), kind: 'error' });
-    } finally {
-      this.dispatch({ type: 'busy', label: null });
     }
+    // A solved last iteration has no failing case, so no trace: show the run of the chosen case.
+    if (!this.getState().recording && this.getState().cases.length > 0) await this.traceCase(this.getState().caseIndex);
   }
 
   private onDebugEvent(event: DebugEvent): void {
