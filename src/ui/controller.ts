@@ -31,6 +31,11 @@ export interface SessionInputs {
 export const WINDOW_STEPS = 2000;
 /** Steps sent to the sandbox per search request. */
 const SEARCH_CHUNK = 20_000;
+const LEVEL_MEANING: Record<DebugLevel, string> = {
+  block: 'a step per basic block',
+  line: 'a step per statement',
+  function: 'blocks stepped, the model judges whole functions',
+};
 const NO_MODEL = 'no model configured: pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL';
 
 /**
@@ -157,6 +162,9 @@ export class SessionController {
     const blocks = parseProgram(state.code, { filename: this.inputs.file, granularity: granularityFor(level) }).blocks;
     this.dispatch({ type: 'program', file: state.file, code: state.code, blocks, level, cases: state.cases, caseIndex: state.caseIndex });
     await this.traceCase(state.caseIndex);
+    const recording = this.getState().recording;
+    const steps = recording ? `: ${totalSteps(recording)} steps` : '';
+    this.dispatch({ type: 'message', text: `level ${level} (${LEVEL_MEANING[level]})${steps}` });
   }
 
   /** The model judges each block of the current trace (the prompts and parsing of `ldb fix`). */
@@ -271,6 +279,8 @@ export class SessionController {
   private async withModel(label: string, work: (subject: Subject) => Promise<void>): Promise<void> {
     const state = this.getState();
     const subject: Subject = { index: state.iteration, code: state.code, blocks: [...state.blocks.values()], testCase: this.cases[state.caseIndex]! };
+    // A message of the last request ("cancelled") must not stand next to the new one's spinner.
+    this.dispatch({ type: 'clearMessage' });
     this.dispatch({ type: 'busy', label });
     try {
       await work(subject);
