@@ -1,8 +1,8 @@
 import type { TestCase } from '../cases/split.js';
-import type { DebugEvent, DebugLevel, DebugResult } from '../debugger/result.js';
+import type { DebugEvent, DebugLevel, DebugResult, Verdict } from '../debugger/result.js';
 import type { Model } from '../llm/model.js';
 import type { LimitsInput } from '../sandbox/limits.js';
-import type { Action, CaseView, SessionState } from './state.js';
+import type { Action, CaseView, JudgedTarget, SessionState } from './state.js';
 
 export interface AutoRunInputs {
   model: Model;
@@ -56,6 +56,7 @@ export async function runAuto(inputs: AutoRunInputs): Promise<void> {
       case 'verdicts': {
         const wrong = event.verdicts?.filter((v) => !v.correct).map((v) => v.block);
         const text = wrong ? `${wrong.length} wrong of ${event.verdicts!.length} judged${wrong.length ? ` (${wrong.join(', ')})` : ''}` : 'no usable verdicts';
+        dispatch({ type: 'verdicts', judged: judgedBlocks(event.verdicts, getState()) });
         return dispatch({ type: 'message', text: `auto: iteration ${event.index + 1}: ${text}; asking for a fix` });
       }
       default:
@@ -90,4 +91,13 @@ export async function runAuto(inputs: AutoRunInputs): Promise<void> {
   if (diff === '') return dispatch({ type: 'message', text: summary });
   dispatch({ type: 'patch', code: best.code, diff });
   dispatch({ type: 'message', text: `${summary}; a writes it (keeps .orig), r rejects it` });
+}
+
+/** Verdicts on the blocks shown (a function-level verdict names no block here: it is left out). */
+function judgedBlocks(verdicts: Verdict[] | null, state: SessionState): JudgedTarget[] | null {
+  if (!verdicts) return null;
+  return verdicts.flatMap((v) => {
+    const block = state.blocks.get(v.block);
+    return block ? [{ id: v.block, label: v.block, lines: { start: block.loc.start.line, end: block.loc.end.line }, correct: v.correct, explanation: v.explanation }] : [];
+  });
 }

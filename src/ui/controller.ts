@@ -215,9 +215,12 @@ export class SessionController {
     this.dispatch({ type: 'message', text: `wrote ${file} (original in ${backup}); ${passed} of ${now.cases.length} tests pass` });
   }
 
-  reject(): void {
+  /** Drops the fix. After `--auto` the screen shows the loop's last program: back to the file's. */
+  async reject(): Promise<void> {
     if (!this.getState().patch) return;
     this.dispatch({ type: 'patchDone' });
+    const onDisk = await this.inputs.readFile(this.inputs.file);
+    if (onDisk !== this.getState().code) await this.start(onDisk);
     this.dispatch({ type: 'message', text: 'fix rejected' });
   }
 

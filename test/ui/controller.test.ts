@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAI } from '../helpers/fake-openai.js';
 import { splitTests } from '../../src/cases/split.js';
 import { SessionController, type SessionInputs } from '../../src/ui/controller.js';
 import { initialState, reduce, type Action, type SessionState } from '../../src/ui/state.js';
@@ -11,9 +13,13 @@ const TEST = 'assert.strictEqual(area(2, 3), 12);';
 const controllers: SessionController[] = [];
 afterEach(() => controllers.splice(0).forEach((c) => c.dispose()));
 
-function session(): { controller: SessionController; state: () => SessionState } {
+function session(extra: Partial<SessionInputs> = {}): { controller: SessionController; state: () => SessionState; actions: Action[] } {
   let state = initialState('area.js', null);
-  const dispatch = (action: Action) => void (state = reduce(state, action));
+  const actions: Action[] = [];
+  const dispatch = (action: Action) => {
+    actions.push(action);
+    state = reduce(state, action);
+  };
   const inputs: SessionInputs = {
     file: 'area.js',
     loadCases: async () => splitTests(TEST),
@@ -23,10 +29,11 @@ function session(): { controller: SessionController; state: () => SessionState }
     readFile: async () => CODE,
     writeFile: async () => undefined,
     exists: async () => false,
+    ...extra,
   };
   const controller = new SessionController(inputs, dispatch, () => state);
   controllers.push(controller);
-  return { controller, state: () => state };
+  return { controller, state: () => state, actions };
 }
 
 describe('the session controller', () => {
@@ -52,5 +59,47 @@ describe('the session controller', () => {
     await controller.switchLevel();
     expect(state().level).toBe('block');
     expect(state().recording!.trace.outcome.kind).toBe('pass');
+  });
+
+  it('--auto runs the debug loop iteration by iteration; r afterwards goes back to the program on disk', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/js/${name}`, import.meta.url), 'utf8');
+    const [code, fixed, tests] = [fixture('off-by-one-sum.js'), fixture('off-by-one-sum.fixed.js'), fixture('off-by-one-sum.test.js')];
+    const verdicts = JSON.stringify({ verdicts: [{ block: 'sumTo#2', correct: false, explanation: 'i < n stops one short of n' }] });
+    const fake = await startFakeOpenAI([{ reply: verdicts }, { reply: `\`\`\`js\n${fixed}\`\`\`` }]);
+    try {
+      const { controller, state, actions } = session({
+        file: 'sum.js',
+        loadCases: async () => splitTests(tests),
+        readFile: async () => code,
+        modelSpec: `openai-compatible:fake@${fake.url}`,
+        modelOptions: { cache: false },
+      });
+      await controller.start(code);
+      await controller.auto(5);
+      // Live: the first iteration's failing run and its verdicts on the source, then the second iteration's program.
+      const traced = actions.filter((a) => a.type === 'trace');
+      expect(traced[0]).toMatchObject({ trace: { outcome: { kind: 'fail' } } });
+      expect(actions).toContainEqual({ type: 'verdicts', judged: [expect.objectContaining({ id: 'sumTo#2', correct: false, lines: { start: 10, end: 10 } })] });
+      expect(actions).toContainEqual({ type: 'iteration', index: 1 });
+      const programs = actions.filter((a): a is Action & { type: 'program' } => a.type === 'program').map((a) => a.code);
+      expect(programs).toContain(code);
+      expect(programs.at(-1)).toBe(fixed);
+      // The end: solved, the best program offered, the run of a (now passing) case on screen.
+      expect(state().message?.text).toBe('auto: solved after 2 iterations; the best program passes 4 of 4; a writes it (keeps .orig), r rejects it');
+      expect(state().patch?.code).toBe(fixed);
+      expect(state().cases.every((c) => c.outcome.kind === 'pass')).toBe(true);
+      expect(state().recording?.trace.outcome.kind).toBe('pass');
+      expect(state().iteration).toBe(1);
+      expect(state().busy).toBeNull();
+      expect(fake.requests).toHaveLength(2);
+
+      await controller.reject();
+      expect(state().patch).toBeNull();
+      expect(state().code).toBe(code);
+      expect(state().cases.filter((c) => c.outcome.kind === 'pass')).toHaveLength(1);
+      expect(state().message?.text).toBe('fix rejected');
+    } finally {
+      await fake.close();
+    }
   });
 });
