@@ -102,4 +102,24 @@ describe('the session controller', () => {
       await fake.close();
     }
   });
+
+  it('Esc during --auto stops the loop: "auto: cancelled", the spinner gone, no patch', async () => {
+    const fake = await startFakeOpenAI([{ hang: true }]);
+    try {
+      const failing = 'assert.strictEqual(area(2, 3), 6);';
+      const { controller, state } = session({ loadCases: async () => splitTests(failing), modelSpec: `openai-compatible:fake@${fake.url}`, modelOptions: { cache: false } });
+      await controller.start(CODE);
+      const running = controller.auto(3);
+      while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(state().busy).toBe('debugging (auto)');
+      controller.cancel();
+      await running;
+      expect(state().busy).toBeNull();
+      expect(state().message).toEqual({ text: 'auto: cancelled', kind: 'error' });
+      expect(state().patch).toBeNull();
+      expect(state().code).toBe(CODE);
+    } finally {
+      await fake.close();
+    }
+  });
 });
