@@ -123,7 +123,7 @@ function runCommand(command: Command, state: SessionState, dispatch: (a: Action)
     case 'accept':
       return void controller.accept();
     case 'reject':
-      return controller.reject();
+      return void controller.reject();
     case 'cancel':
       controller.cancel();
       return dispatch({ type: 'command', command });

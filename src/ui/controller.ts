@@ -31,6 +31,11 @@ export interface SessionInputs {
 export const WINDOW_STEPS = 2000;
 /** Steps sent to the sandbox per search request. */
 const SEARCH_CHUNK = 20_000;
+const LEVEL_MEANING: Record<DebugLevel, string> = {
+  block: 'a step per basic block',
+  line: 'a step per statement',
+  function: 'blocks stepped, the model judges whole functions',
+};
 const NO_MODEL = 'no model configured: pass --model <spec> (e.g. openai:gpt-4o-mini) or set LDB_MODEL';
 
 /**
@@ -157,6 +162,9 @@ export class SessionController {
     const blocks = parseProgram(state.code, { filename: this.inputs.file, granularity: granularityFor(level) }).blocks;
     this.dispatch({ type: 'program', file: state.file, code: state.code, blocks, level, cases: state.cases, caseIndex: state.caseIndex });
     await this.traceCase(state.caseIndex);
+    const recording = this.getState().recording;
+    const steps = recording ? `: ${totalSteps(recording)} steps` : '';
+    this.dispatch({ type: 'message', text: `level ${level} (${LEVEL_MEANING[level]})${steps}` });
   }
 
   /** The model judges each block of the current trace (the prompts and parsing of `ldb fix`). */
@@ -207,9 +215,12 @@ export class SessionController {
     this.dispatch({ type: 'message', text: `wrote ${file} (original in ${backup}); ${passed} of ${now.cases.length} tests pass` });
   }
 
-  reject(): void {
+  /** Drops the fix. After `--auto` the screen shows the loop's last program: back to the file's. */
+  async reject(): Promise<void> {
     if (!this.getState().patch) return;
     this.dispatch({ type: 'patchDone' });
+    const onDisk = await this.inputs.readFile(this.inputs.file);
+    if (onDisk !== this.getState().code) await this.start(onDisk);
     this.dispatch({ type: 'message', text: 'fix rejected' });
   }
 
@@ -228,29 +239,26 @@ export class SessionController {
   async auto(maxIterations: number): Promise<void> {
     const model = await this.ensureModel();
     if (!model) return;
-    const { debug } = await import('../debugger/loop.js');
-    const state = this.getState();
-    this.abort = new AbortController();
-    this.dispatch({ type: 'busy', label: 'debugging (auto)' });
+    const { runAuto } = await import('./auto-run.js');
+    const abort = (this.abort = new AbortController());
     try {
-      const result = await debug({
-        code: state.code,
-        tests: this.cases,
-        filename: this.inputs.file,
-        entryPoint: this.inputs.entryPoint,
+      await runAuto({
         model,
-        level: state.level,
-        maxIterations,
+        cases: this.cases,
+        file: this.inputs.file,
+        entryPoint: this.inputs.entryPoint,
         limits: this.inputs.limits,
-        signal: this.abort.signal,
-        onEvent: (event) => this.onDebugEvent(event),
+        maxIterations,
+        signal: abort.signal,
+        dispatch: this.dispatch,
+        getState: this.getState,
+        onModelEvent: (event) => this.onDebugEvent(event),
       });
-      this.dispatch({ type: 'message', text: `auto: ${result.stopReason}; best program passes ${result.best.passed} of ${result.best.total}` });
     } catch (error) {
       this.dispatch({ type: 'message', text: errorText(error), kind: 'error' });
-    } finally {
-      this.dispatch({ type: 'busy', label: null });
     }
+    // A solved last iteration has no failing case, so no trace: show the run of the chosen case.
+    if (!this.getState().recording && this.getState().cases.length > 0) await this.traceCase(this.getState().caseIndex);
   }
 
   private onDebugEvent(event: DebugEvent): void {
@@ -274,6 +282,8 @@ export class SessionController {
   private async withModel(label: string, work: (subject: Subject) => Promise<void>): Promise<void> {
     const state = this.getState();
     const subject: Subject = { index: state.iteration, code: state.code, blocks: [...state.blocks.values()], testCase: this.cases[state.caseIndex]! };
+    // A message of the last request ("cancelled") must not stand next to the new one's spinner.
+    this.dispatch({ type: 'clearMessage' });
     this.dispatch({ type: 'busy', label });
     try {
       await work(subject);

@@ -6,6 +6,9 @@ import type { JudgedTarget } from './state.js';
 import { eventAt, knownRanges, type Recording } from './steps.js';
 import type { Theme } from './theme.js';
 
+/** The gutter mark of a line of code that never ran in this run (visible without colour too). */
+export const NEVER_RAN = '·';
+
 export interface SourcePaneProps {
   lines: string[];
   blocks: Map<string, Block>;
@@ -22,6 +25,7 @@ export interface SourcePaneProps {
 export const SourcePane = memo(function SourcePane(props: SourcePaneProps): ReactElement {
   const { lines, blocks, recording, step, height, width, theme } = props;
   const executed = useMemo(() => executedLines(recording, blocks), [recording, blocks]);
+  const code = useMemo(() => codeLines(blocks, lines), [blocks, lines]);
   const starts = useMemo(() => blockStarts(blocks), [blocks]);
   const current = recording ? blocks.get(eventAt(recording, step)?.block ?? '') : undefined;
   const next = recording ? blocks.get(eventAt(recording, step + 1)?.block ?? '') : undefined;
@@ -35,16 +39,18 @@ export const SourcePane = memo(function SourcePane(props: SourcePaneProps): Reac
       continue;
     }
     const inCurrent = current !== undefined && line >= current.loc.start.line && line <= current.loc.end.line;
-    const marker = current && line === current.loc.end.line ? '▶' : next && line === next.loc.start.line ? '→' : ' ';
+    const dim = recording !== null && !executed.has(line);
+    // Dimming is lost without colour: a line of code that never ran also gets a mark of its own.
+    const neverRan = dim && code.has(line);
+    const marker = current && line === current.loc.end.line ? '▶' : next && line === next.loc.start.line ? '→' : neverRan ? NEVER_RAN : ' ';
     const verdict = props.judged?.find((j) => line >= j.lines.start && line <= j.lines.end);
     const verdictMark = verdict ? (verdict.correct ? '✓' : '✗') : ' ';
     const gutter = (starts.get(line) ?? '').slice(0, 10).padEnd(10);
-    const dim = recording !== null && !executed.has(line);
     rows.push(
       h(
         Text,
         { key: line, wrap: 'truncate-end', backgroundColor: inCurrent ? theme.currentBackground : undefined, dimColor: dim && theme.color },
-        h(Text, { color: theme.accent }, marker),
+        h(Text, { color: neverRan ? theme.muted : theme.accent }, marker),
         h(Text, { color: theme.fail }, props.breakpoints.includes(line) ? '●' : ' '),
         h(Text, { color: verdict ? (verdict.correct ? theme.pass : theme.fail) : undefined }, verdictMark),
         h(Text, { color: theme.lineNumber }, `${String(line).padStart(numberWidth)} `),
@@ -89,6 +95,21 @@ function executedLines(recording: Recording | null, blocks: Map<string, Block>):
       seen.add(id);
       const block = blocks.get(id);
       if (block) for (let line = block.loc.start.line; line <= block.loc.end.line; line++) lines.add(line);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Lines that hold code (some block covers them, and they are more than closing brackets): the
+ * ones worth marking when they never ran.
+ */
+function codeLines(blocks: Map<string, Block>, source: string[]): Set<number> {
+  const lines = new Set<number>();
+  for (const block of blocks.values()) {
+    if (block.kind === 'exit') continue;
+    for (let line = block.loc.start.line; line <= block.loc.end.line; line++) {
+      if (!/^[\s})\];,]*$/.test(source[line - 1] ?? '')) lines.add(line);
     }
   }
   return lines;

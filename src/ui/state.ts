@@ -65,6 +65,7 @@ export type Action =
   | { type: 'searched'; text: string; direction: 1 | -1; step: number | undefined; note?: string }
   | { type: 'busy'; label: string | null }
   | { type: 'message'; text: string; kind?: 'info' | 'error' }
+  | { type: 'clearMessage' }
   | { type: 'verdicts'; judged: JudgedTarget[] | null }
   | { type: 'patch'; code: string; diff: string }
   | { type: 'patchDone' }
@@ -153,6 +154,8 @@ export function reduce(state: SessionState, action: Action): SessionState {
       return { ...state, busy: action.label };
     case 'message':
       return { ...state, message: { text: action.text, kind: action.kind ?? 'info' } };
+    case 'clearMessage':
+      return { ...state, message: null };
     case 'verdicts':
       return { ...state, judged: action.judged };
     case 'patch':

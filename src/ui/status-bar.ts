@@ -30,8 +30,9 @@ export function StatusBar({ state, width, theme }: StatusBarProps): ReactElement
       Text,
       { wrap: 'truncate-end', inverse: true },
       h(Text, { color: failed ? theme.fail : theme.pass }, failed ? ' ✗ ' : trace ? ' ✓ ' : '   '),
-      `${info} │ `,
+      // The spinner comes first: a long model name must not push it off a narrow terminal.
       state.busy ? h(Spinner, { label: state.busy }) : '',
+      `${info} │ `,
       h(Text, { color: failed ? theme.fail : undefined }, `${printable(outcome)} `),
     ),
     h(Text, { wrap: 'truncate-end' }, bottomLine(state, theme)),
@@ -54,5 +55,5 @@ function Spinner({ label }: { label: string }): ReactElement {
     const timer = setInterval(() => setFrame((f) => (f + 1) % SPINNER.length), 120);
     return () => clearInterval(timer);
   }, []);
-  return h(Text, null, ` ${SPINNER[frame]} ${label} (Esc cancels) `);
+  return h(Text, null, `${SPINNER[frame]} ${label} (Esc cancels) │ `);
 }

@@ -39,7 +39,9 @@ export const VariablesPane = memo(function VariablesPane(props: VariablesPanePro
       rows.push(
         h(
           Text,
-          { key: `v-${name}`, color: changed ? theme.changed : undefined, bold: changed, wrap: props.expanded ? 'wrap' : 'truncate-end' },
+          // The key carries the wrap mode: Ink keeps a text's measured height when only its wrap
+          // changes, which left the rows of an expanded value blank after collapsing it.
+          { key: `v-${name}-${props.expanded}`, color: changed ? theme.changed : undefined, bold: changed, wrap: props.expanded ? 'wrap' : 'truncate-end' },
           changed && !theme.color ? `*${text}` : text,
         ),
       );
@@ -47,7 +49,7 @@ export const VariablesPane = memo(function VariablesPane(props: VariablesPanePro
     if (event.exit === 'return' || event.exit === 'throw') {
       const verb = event.exit === 'return' ? 'returns' : 'throws';
       rows.push(
-        h(Text, { key: 'exit', color: event.exit === 'throw' ? theme.fail : theme.accent, wrap: props.expanded ? 'wrap' : 'truncate-end' }, `${verb} ${printable(event.value ?? '')}`),
+        h(Text, { key: `exit-${props.expanded}`, color: event.exit === 'throw' ? theme.fail : theme.accent, wrap: props.expanded ? 'wrap' : 'truncate-end' }, `${verb} ${printable(event.value ?? '')}`),
       );
     } else if (event.exit === 'interrupted') {
       rows.push(h(Text, { key: 'exit', color: theme.fail }, 'left by an exception'));

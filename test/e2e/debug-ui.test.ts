@@ -111,6 +111,54 @@ describe('ldb debug in a terminal', () => {
     expect(screen.raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(screen.raw.lastIndexOf('\u001b[?1049h'));
   });
 
+  it('--auto runs the debug loop live: the iterations show, it ends solved, a writes the best program', async () => {
+    const dir = await workspace({ 'fixtures/js/off-by-one-sum.js': 'sum.js', 'fixtures/js/off-by-one-sum.test.js': 'sum.test.js' });
+    const fake = await startFakeOpenAI([{ reply: VERDICTS }, { reply: `\`\`\`js\n${fixed}\`\`\`` }]);
+    cleanups.push(() => fake.close());
+    const screen = open(['sum.js', '--tests', 'sum.test.js', '--auto', '--model', `openai-compatible:fake@${fake.url}`], dir, { cols: 160, rows: 30 });
+
+    // The end: solved on the second iteration, the best program offered as a diff, the file untouched.
+    await screen.waitFor(/auto: solved after 2 iterations; the best program passes 4 of 4; a writes it/);
+    let text = await screen.waitFor(/✓ step \d+\/\d+ │ case 1 │/);
+    expect(text).toContain('+  for (let i = 1; i <= n; i++) {');
+    expect(text).toMatch(/iter 2 /);
+    expect(text).toMatch(/✓ 1 .*\n.*✓ 2 .*\n.*✓ 3 /);
+    expect(text).not.toContain('Esc cancels');
+    expect(fake.requests).toHaveLength(2);
+    expect(await readFile(join(dir, 'sum.js'), 'utf8')).not.toBe(fixed);
+    // On the way, the first iteration's failing run was on screen, then its verdicts.
+    expect(screen.raw).toContain('auto: iteration 1: 1 of 4 tests pass');
+    expect(screen.raw).toContain('auto: iteration 1: 1 wrong of 1 judged (sumTo#2); asking for a fix');
+    expect(screen.raw).toMatch(/debugging \(auto\) \(Esc cancels\) │ step 8\/8 │ case 2 │ block │ openai-compatible:fake@\S+ {2}iter 1 /);
+
+    screen.press('a');
+    text = await screen.waitFor(/wrote sum\.js \(original in sum\.js\.orig\); 4 of 4 tests pass/);
+    expect(await readFile(join(dir, 'sum.js'), 'utf8')).toBe(fixed);
+    screen.press('q');
+    expect(await screen.exited).toBe(0);
+  });
+
+  it('Esc cancels a model request in flight: the spinner stops, "cancelled" shows, nothing else changes', async () => {
+    const dir = await workspace({ 'fixtures/js/off-by-one-sum.js': 'sum.js', 'fixtures/js/off-by-one-sum.test.js': 'sum.test.js' });
+    const fake = await startFakeOpenAI([{ hang: true }]);
+    cleanups.push(() => fake.close());
+    const screen = open(['sum.js', '--tests', 'sum.test.js', '--model', `openai-compatible:fake@${fake.url}`], dir);
+    const before = await screen.waitFor('step 8/8');
+    screen.press('v');
+    await screen.waitFor('verifying (Esc cancels)');
+    screen.press(KEY.escape);
+    const text = await screen.waitFor(/^cancelled\s*$/m);
+    expect(text).not.toContain('Esc cancels');
+    expect(text).toContain('step 8/8');
+    expect(text).not.toMatch(/[✓✗]\s*\d+ sumTo#/);
+    // The screen is the one before the request but for the message line.
+    const body = (screen: string) => screen.split('\n').slice(0, -2).join('\n');
+    expect(body(text)).toBe(body(before));
+    expect(fake.requests).toHaveLength(1);
+    screen.press('q');
+    expect(await screen.exited).toBe(0);
+  });
+
   it('without a model, the model keys say how to configure one', async () => {
     const dir = await workspace({ 'fixtures/js/off-by-one-sum.js': 'sum.js', 'fixtures/js/off-by-one-sum.test.js': 'sum.test.js' });
     const screen = open(['sum.js', '--tests', 'sum.test.js'], dir);

@@ -81,6 +81,40 @@ describe('panes', () => {
     expect(frame!.replace(/\s+/g, ' ')).toContain('step 51 of 100: re-running the case to record it');
   });
 
+  it('source: without colour, lines of code that never ran carry a mark (brackets and comments do not)', () => {
+    // Case sumTo(0): the loop body (line 4) never runs.
+    const events = [TRACE.events[0]!, TRACE.events[1]!, { ...TRACE.events[2]!, test: false }, TRACE.events[7]!];
+    const recording = { trace: { ...TRACE, events, totalEvents: 4, droppedAt: 4 }, windows: [] };
+    const state = loaded(0);
+    const frame = render(h(SourcePane, { lines: state.lines, blocks: state.blocks, recording, step: 0, breakpoints: [], judged: null, height: 7, width: 60, theme })).lastFrame()!;
+    const lines = frame.split('\n');
+    expect(lines[3]).toMatch(/^·  4 sumTo#3\s+total \+= i;/);
+    expect(lines[4]).toMatch(/^   5\s+}/);
+    expect(lines[2]).toMatch(/^   3 sumTo#2/);
+    const before = render(h(SourcePane, { lines: state.lines, blocks: state.blocks, recording: null, step: 0, breakpoints: [], judged: null, height: 7, width: 60, theme })).lastFrame()!;
+    expect(before).not.toContain('·');
+  });
+
+  it('variables: x expands a long value and collapses it again, with nothing left behind', async () => {
+    const long = `[ ${Array.from({ length: 12 }, (_, i) => `'item-number-${i}'`).join(', ')} ]`;
+    const events = [{ block: 'sumTo#1', depth: 1, vars: { items: long, n: '3' }, changed: [] }];
+    const recording = { trace: { ...TRACE, events, totalEvents: 1, droppedAt: 1 }, windows: [] };
+    const props = { recording, step: 0, blocks: loaded(0).blocks, loading: false, height: 12, width: 40, theme };
+    const pane = render(h(VariablesPane, { ...props, expanded: false }));
+    const collapsed = pane.lastFrame()!;
+    let frame = collapsed;
+    expect(frame).toMatch(/^items: \[ 'item-number-0', 'item-num.*…$/m);
+    expect(frame).not.toContain("'item-number-11'");
+    expect(frame.split('\n')[2]).toBe('n: 3');
+    pane.rerender(h(VariablesPane, { ...props, expanded: true }));
+    frame = pane.lastFrame()!;
+    expect(frame.replace(/\n/g, ' ')).toContain("'item-number-10', 'item-number-11' ]");
+    expect(frame).toMatch(/^n: 3$/m);
+    pane.rerender(h(VariablesPane, { ...props, expanded: false }));
+    // Collapsed again: the same frame as before, `n` right under the value (no blank rows).
+    expect(pane.lastFrame()).toBe(collapsed);
+  });
+
   it('tests, verdict and patch panes', () => {
     const tests = render(h(TestsPane, { cases: CASES, caseIndex: 1, cursor: null, height: 2, width: 80, theme })).lastFrame()!;
     expect(tests).toContain('✓ 1 assert.strictEqual(sumTo(0), 0);');
@@ -115,6 +149,7 @@ describe('the app', () => {
     loadWindow: async () => void calls.push('window'),
     search: async (text: string, direction: number) => void calls.push(`search ${text} ${direction}`),
     verify: async () => void calls.push('verify'),
+    switchLevel: async () => void calls.push('level'),
     dispose: () => void calls.push('dispose'),
   };
   const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
@@ -140,6 +175,9 @@ describe('the app', () => {
     app.stdin.write('v');
     await tick();
     expect(calls).toContain('verify');
+    app.stdin.write('l');
+    await tick();
+    expect(calls).toContain('level');
     app.stdin.write('?');
     await tick();
     frame = app.lastFrame()!;

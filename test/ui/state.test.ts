@@ -148,4 +148,19 @@ describe('session reducer', () => {
     expect(run(state, key('help'), key('cancel')).overlay).toBe('none');
     expect(run(state, { type: 'overlay', overlay: 'tests' }, { type: 'testsCursor', delta: 5 }).testsCursor).toBe(0);
   });
+
+  it('x toggles expanded values and keeps the step; a level switch keeps breakpoints and expansion', () => {
+    const state = run(session(traceOf(loopEvents(3))), key('first'), key('next'), key('breakpoint'));
+    const expanded = run(state, key('expand'));
+    expect(expanded.expanded).toBe(true);
+    expect(expanded.step).toBe(1);
+    expect(run(expanded, key('expand')).expanded).toBe(false);
+    // `l`: the controller re-parses at the new level and sends the program again, then the new trace.
+    const switched = run(expanded, { type: 'program', file: 'f.js', code: expanded.code, blocks: BLOCKS, level: 'line', cases: expanded.cases, caseIndex: 0 }, { type: 'trace', caseIndex: 0, trace: traceOf(loopEvents(3)) });
+    expect(switched.level).toBe('line');
+    expect(switched.expanded).toBe(true);
+    expect(switched.breakpoints).toEqual(state.breakpoints);
+    expect(switched.breakpoints).toHaveLength(1);
+    expect(switched.judged).toBeNull();
+  });
 });
