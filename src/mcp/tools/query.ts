@@ -5,7 +5,7 @@ import { toolResult, type ToolResult } from '../results.js';
 import type { QueryTraceInput } from '../schemas.js';
 import { numberedEvents, unrecorded, type NumberedEvent } from '../steps.js';
 import { evaluateWhere, type WhereMatches } from '../where.js';
-import { traceFor, type TracedRun } from './trace.js';
+import { traceFor, windowOf, type TracedRun } from './trace.js';
 
 const DEFAULT_RESULTS = 100;
 /** A query looks at the whole run, so its first run records more of it than a trace page does. */
@@ -82,7 +82,7 @@ async function search(context: ToolContext, args: QueryTraceInput, control: Call
     if (found.chosen.length >= limit || reruns >= QUERY_RERUNS) return found;
     const count = Math.min(QUERY_WINDOW, gap.to - next + 1);
     control.progress?.(`re-running the test to search steps ${next}-${next + count - 1} of ${total}`);
-    const window = await traceFor(context, args, control, { window: { from: next - 1, count, expectTotal: total } });
+    const window = await traceFor(context, args, control, { window: { ...windowOf(next, count), expectTotal: total } });
     await searchStretch(context, args, control, { from: next, to: next + count - 1, events: numberedEvents(window.trace) }, found, limit);
   }
   await searchStretch(context, args, control, { from: Math.max(start, gap.to + 1), to: total, events: all }, found, limit);
@@ -154,7 +154,7 @@ function queryText(args: QueryTraceInput, data: QueryData): string {
   if (data.matchCount === 0 && args.variable !== undefined) lines.push(`(${args.variable} was not recorded at any of these steps: a variable is recorded where it is in scope)`);
   if (data.errors) lines.push(`The expression threw at ${data.errors.steps} step(s), which do not match; the first: ${data.errors.first}`);
   if (data.nextFrom !== null) {
-    const why = data.matches.length >= (args.maxResults ?? DEFAULT_RESULTS) ? `it had ${data.matches.length} matches` : `it re-ran the test ${QUERY_RERUNS} times, ${QUERY_WINDOW} steps each`;
+    const why = data.matches.length >= (args.maxResults ?? DEFAULT_RESULTS) ? `it had found ${data.matches.length} match${data.matches.length === 1 ? '' : 'es'}` : `it re-ran the test ${QUERY_RERUNS} times, ${QUERY_WINDOW} steps each`;
     lines.push(`The search stopped after step ${to} (${why}); steps ${data.nextFrom}-${data.totalSteps} were not searched: continue with from=${data.nextFrom}.`);
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@ import { traceTest } from '../../api.js';
 import { compactTrace } from '../../debugger/compact.js';
 import { granularityFor } from '../../debugger/format.js';
 import type { DebugLevel } from '../../debugger/result.js';
-import { InputError } from '../../errors.js';
+import { InputError, SandboxError } from '../../errors.js';
 import type { Block } from '../../program/model.js';
 import { parseProgram } from '../../program/program.js';
 import type { Trace } from '../../sandbox/trace.js';
@@ -48,11 +48,19 @@ export async function traceFor(context: ToolContext, args: TraceArgs, control: C
   const granularity = granularityFor(level);
   const limits = limitsFor(context, args, recording.maxEvents !== undefined ? { maxEvents: recording.maxEvents } : {});
   const { window } = recording;
-  const trace = await context.pool.use(
-    (sandbox) =>
-      traceTest({ code: program.code, filename: program.filename, test, limits, granularity, sandbox, entryPoint: args.entryPoint, ...(window ? { window } : {}) }),
-    control.signal,
-  );
+  const once = () =>
+    context.pool.use(
+      (sandbox) =>
+          traceTest({ code: program.code, filename: program.filename, test, limits, granularity, sandbox, entryPoint: args.entryPoint, ...(window ? { window: { from: window.from, count: window.count } } : {}) }),
+      control.signal,
+    );
+  let trace = await once();
+  // The sandbox server's isolate keeps memory from earlier runs until a run exhausts it (then it
+  // is replaced): a re-run that ran out of memory where the run it repeats did not gets one more try.
+  if (window?.expectTotal !== undefined && trace.outcome.kind === 'memory') trace = await once();
+  if (window?.expectTotal !== undefined && trace.totalEvents !== window.expectTotal) {
+    throw new SandboxError(`the re-run of the test did not repeat the traced run: it took ${trace.totalEvents} steps, the trace has ${window.expectTotal}`);
+  }
   const blocks = parseProgram(program.code, { filename: program.filename, granularity }).blocks;
   return { program, trace, level, blocks, lines: new Map(blocks.map((b) => [b.id, b.loc.start.line])) };
 }
@@ -106,16 +114,25 @@ async function firstPage(context: ToolContext, args: TraceTestInput, control: Ca
   const total = run.trace.totalEvents;
   const to = Math.min(total, size);
   if (covers(run.trace, 1, to)) return { run, steps: run.trace, from: 1, to };
-  const window = await traceFor(context, args, control, { window: { from: 0, count: to, expectTotal: total } });
+  const window = await traceFor(context, args, control, { window: { ...windowOf(1, to), expectTotal: total } });
   return { run, steps: window.trace, from: 1, to };
 }
 
 /** A page from step `from` (1-based): one re-run that records only its steps. */
 async function pageAt(context: ToolContext, args: TraceTestInput, control: CallControl, from: number, size: number): Promise<PageRuns> {
-  const run = await traceFor(context, args, control, { window: { from: from - 1, count: size } });
+  const run = await traceFor(context, args, control, { window: windowOf(from, size) });
   const total = run.trace.totalEvents;
   if (total > 0 && from > total) throw new InputError(`from ${from} is past the end of the run: it has ${total} steps`);
   return { run, steps: run.trace, from, to: Math.min(total, from + size - 1) };
+}
+
+/**
+ * The window re-run that records steps from..from+count-1 (1-based) with the step before them:
+ * a step's changed variables are those that differ from the step before, so the first step of
+ * a window would otherwise show every variable as changed.
+ */
+export function windowOf(from: number, count: number): { from: number; count: number } {
+  return from > 1 ? { from: from - 2, count: count + 1 } : { from: 0, count };
 }
 
 function covers(trace: Trace, from: number, to: number): boolean {
