@@ -55,7 +55,13 @@ export const queryTraceInput = z.object({
     .string()
     .optional()
     .describe('A JavaScript expression over the recorded variables, e.g. "total > 10" or "Number.isNaN(x)": the steps where it holds. Evaluated in the sandbox.'),
-  maxResults: z.number().int().min(1).max(1000).optional().describe('Matches returned (default 100); matchCount counts them all.'),
+  maxResults: z.number().int().min(1).max(1000).optional().describe('Matches returned (default 100); matchCount counts them all in the searched steps.'),
+  from: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Search from this step on (1-based). A long run is searched a bounded stretch per call: continue with the nextFrom of the previous answer.'),
 });
 
 export const debugContextInput = z.object({
@@ -145,8 +151,9 @@ export const traceTestOutput = z.object({
 
 export const queryTraceOutput = z.object({
   totalSteps: z.number(),
-  recordedSteps: z.number(),
-  notRecorded: z.object({ from: z.number(), to: z.number() }).nullable(),
+  /** The steps searched, in order from `from`: all of the run's steps after it unless nextFrom is set. */
+  searched: z.object({ from: z.number(), to: z.number() }),
+  nextFrom: z.number().nullable(),
   matchCount: z.number(),
   matches: z.array(
     z.object({

@@ -7,15 +7,22 @@ export interface NumberedEvent {
   event: TraceEvent;
 }
 
-/** Every recorded event numbered by its step in the run: the dropped middle of a long run is skipped. */
+/**
+ * Every recorded event numbered by its step in the run: the dropped middle of a long run is
+ * skipped; a window re-run's events are the steps from its window on.
+ */
 export function numberedEvents(trace: Trace): NumberedEvent[] {
+  if (trace.window) {
+    const first = trace.window.from + 1;
+    return trace.events.map((event, i) => ({ step: first + i, event }));
+  }
   const skip = trace.truncated ? trace.dropped : 0;
   return trace.events.map((event, i) => ({ step: i < trace.droppedAt || !trace.truncated ? i + 1 : i + 1 + skip, event }));
 }
 
 /** The steps that were run but not recorded (the middle of a run longer than the event cap). */
 export function unrecorded(trace: Trace): { from: number; to: number } | null {
-  if (!trace.truncated || trace.dropped === 0) return null;
+  if (trace.window || !trace.truncated || trace.dropped === 0) return null;
   return { from: trace.droppedAt + 1, to: trace.droppedAt + trace.dropped };
 }
 

@@ -64,7 +64,7 @@ describe('ldb mcp, the built CLI', () => {
       expect(answer.isError).toBe(false);
       transcript.push(`> ${name} ${JSON.stringify(args)}`, answer.text, '');
     }
-    expect(transcript.join('\n')).toContain('Values of i at the visits of sumTo#2: 3 of 8 recorded steps');
+    expect(transcript.join('\n')).toContain('Values of i at the visits of sumTo#2: 3 in all 8 steps.');
     expect(transcript.join('\n')).toContain('4 passed, 0 failed, 4 cases');
     // LDB_MCP_TRANSCRIPT=<file> keeps the session for the README.
     if (process.env.LDB_MCP_TRANSCRIPT) await writeFile(process.env.LDB_MCP_TRANSCRIPT, transcript.join('\n'));
