@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchBatch } from './batch.js';
 import { benchCases } from './cases.js';
+import { benchCompact } from './compact.js';
 import { benchLoopOverhead } from './loop.js';
 import { benchMcp } from './mcp.js';
 import { benchPromptTokens } from './prompts.js';
@@ -21,6 +22,7 @@ if (!existsSync(data)) {
 const only = process.argv[2];
 if (!only || only === 'tracing') await benchTracing(data);
 if (!only || only === 'prompts') await benchPromptTokens(data);
+if (!only || only === 'compact') await benchCompact(data);
 if (!only || only === 'loop') await benchLoopOverhead(data);
 if (!only || only === 'instrument') await benchInstrument();
 if (!only || only === 'startup') benchStartup();

@@ -1,9 +1,9 @@
 import type { Block } from '../program/model.js';
 import { caseSteps, type Trace } from '../sandbox/trace.js';
-import { dropOrder, fitBudget } from './compact/budget.js';
+import { dropOrder, fitAndRender } from './compact/budget.js';
 import { functionLayout } from './compact/calls.js';
 import { outline } from './compact/outline.js';
-import { endOfRun, render } from './compact/render.js';
+import { endOfRun } from './compact/render.js';
 import { FOCUS_SCORE, scoreUnits } from './compact/relevance.js';
 import { findRuns } from './compact/repeats.js';
 import { SourceContext, withWrites } from './compact/source.js';
@@ -69,10 +69,9 @@ export function compactTrace(whole: CompactTraceInput): CompactTrace {
   const focus = new Set(relevance.scores.flatMap((s, i) => (s >= FOCUS_SCORE ? [i] : [])));
   const items = outline(layout, findRuns(layout), focus);
   const order = dropOrder(items, layout, relevance.scores);
-  const dropped = fitBudget(items, order, layout, input.budgetTokens, count, relevance.focused);
-  const { text, omitted } = render(items, dropped, layout, relevance.focused);
+  const { dropped, text, omitted, tokens } = fitAndRender(items, order, layout, input.budgetTokens, count, relevance.focused);
   const shownSteps = items.flatMap((item, i) => (item.kind === 'unit' && !dropped.has(i) ? [layout.units[item.unit]!.number] : []));
-  return { text, omitted, tokens: count(text), targets: targetsOf(items, dropped, layout), shownSteps };
+  return { text, omitted, tokens, targets: targetsOf(items, dropped, layout), shownSteps };
 }
 
 function layoutFor(trace: Trace, context: SourceContext, level: DebugLevel): Layout {

@@ -53,24 +53,79 @@ export function fitBudget(
   count: (text: string) => number,
   byRelevance = false,
 ): Set<number> {
-  const dropped = new Set<number>();
+  return fitAndRender(items, order, layout, budget, count, byRelevance).dropped;
+}
+
+/** A trace text that fits its budget: the items left out, the text, its notes and its token count. */
+export interface FittedText {
+  dropped: Set<number>;
+  text: string;
+  omitted: string[];
+  tokens: number;
+}
+
+/** fitBudget, and the text it last measured (rendering and counting the final text again would cost as much as the search). */
+export function fitAndRender(
+  items: Item[],
+  order: number[],
+  layout: Layout,
+  budget: number,
+  count: (text: string) => number,
+  byRelevance = false,
+): FittedText {
   const cost = items.map((item) => count(itemLines(item, layout).join('\n')) + 1);
   const markerCost = count(`… steps 1000-2000 omitted to fit the length limit (1000 steps)`) + 1;
   const note = byRelevance ? [RELEVANCE_NOTE] : [];
   const fixed = count([...headerLines(layout, { shown: 100, repeated: 1000, cut: 1000 }), ...note, '', '', layout.end].join('\n'));
-  let next = 0;
-  const estimate = (): number => fixed + items.reduce((sum, _, i) => sum + (dropped.has(i) ? (dropped.has(i - 1) ? 0 : markerCost) : cost[i]!), 0);
+  const estimate = new Estimate(cost, markerCost, fixed);
   // The summary nearest the failure describes the loop that was running when it happened: it stays.
   const keep = items.map((item) => item.kind).lastIndexOf('repeat');
   const drop = (i: number): void => {
-    dropped.add(i);
-    if (i - 1 !== keep) absorbBetween(items, dropped, i - 1);
-    if (i + 1 !== keep) absorbBetween(items, dropped, i + 1);
+    estimate.drop(i);
+    if (i - 1 !== keep) absorbBetween(items, estimate, i - 1);
+    if (i + 1 !== keep) absorbBetween(items, estimate, i + 1);
   };
-  while (next < order.length && estimate() > budget) drop(order[next++]!);
+  let next = 0;
+  while (next < order.length && estimate.total > budget) drop(order[next++]!);
   // The estimate adds up pieces; tokens at the joins and the header's counts can tip it over.
-  while (next < order.length && count(render(items, dropped, layout, byRelevance).text) > budget) drop(order[next++]!);
-  return dropped;
+  for (;;) {
+    const rendered = render(items, estimate.dropped, layout, byRelevance);
+    const tokens = count(rendered.text);
+    if (next >= order.length || tokens <= budget) return { dropped: estimate.dropped, ...rendered, tokens };
+    drop(order[next++]!);
+  }
+}
+
+/**
+ * The text's tokens as the sum of its pieces, kept up to date as items are dropped: a kept item
+ * costs its own count, a stretch of dropped ones one marker line. (Summing afresh after every drop
+ * made fitting a long trace quadratic.)
+ */
+class Estimate {
+  readonly dropped = new Set<number>();
+  total: number;
+
+  constructor(
+    private readonly cost: number[],
+    private readonly markerCost: number,
+    fixed: number,
+  ) {
+    this.total = fixed + cost.reduce((sum, c) => sum + c, 0);
+  }
+
+  drop(i: number): void {
+    if (this.dropped.has(i)) return;
+    // Dropping item i changes what item i costs and whether item i + 1 starts a stretch of dropped ones.
+    this.total -= this.share(i) + this.share(i + 1);
+    this.dropped.add(i);
+    this.total += this.share(i) + this.share(i + 1);
+  }
+
+  private share(i: number): number {
+    if (i >= this.cost.length) return 0;
+    if (!this.dropped.has(i)) return this.cost[i]!;
+    return this.dropped.has(i - 1) ? 0 : this.markerCost;
+  }
 }
 
 /**
@@ -78,8 +133,9 @@ export function fitBudget(
  * the whole stretch reads better (and costs less) than three, and a stretch of alternating
  * summaries and markers is mostly noise.
  */
-function absorbBetween(items: Item[], dropped: Set<number>, i: number): void {
+function absorbBetween(items: Item[], estimate: Estimate, i: number): void {
   const item = items[i];
+  const { dropped } = estimate;
   if (!item || item.kind === 'unit' || dropped.has(i)) return;
-  if (dropped.has(i - 1) && dropped.has(i + 1)) dropped.add(i);
+  if (dropped.has(i - 1) && dropped.has(i + 1)) estimate.drop(i);
 }
