@@ -48,6 +48,8 @@ export class SandboxProcess {
   private stderrTail = '';
   private fatal: string | undefined;
   private killedForTime = false;
+  /** Killed on purpose after a run whose isolate may hold a thread: the runs after it never ran here. */
+  private retired = false;
   /** Callers waiting for the server to be ready. */
   private starting = 0;
   private exited = false;
@@ -212,7 +214,11 @@ export class SandboxProcess {
     this.order = this.order.filter((other) => other !== id);
     run.resolve({ ...response, checkpoint: run.checkpoint });
     // An isolate the deadline had to dispose may still hold a thread: retire the whole server.
-    if (response.recycle) this.kill();
+    // The runs of the batch after this one are not the server's failures: they go to a new one.
+    if (response.recycle) {
+      this.retired = true;
+      this.kill();
+    }
     else this.armCurrent();
     this.updateRef();
   }
@@ -240,7 +246,8 @@ export class SandboxProcess {
     // Only the run in progress met its end; the runs of its batch still waiting go to a new server.
     const [current, ...waiting] = this.order;
     const run = this.pending.get(current ?? -1);
-    if (current !== undefined && run) {
+    if (this.retired && current !== undefined) waiting.unshift(current);
+    else if (current !== undefined && run) {
       this.settle(current, oom ? lostRun('memory', run) : this.killedForTime ? lostRun('timeout', run) : crashed(run, this.stderrTail));
     }
     for (const id of waiting) this.settle(id, unstarted());

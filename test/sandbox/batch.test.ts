@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../src/api.js';
+import { loadProblems } from '../../src/cases/datasets.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 
 // The cases of one runTests call go to the sandbox server in one message (issue 10 item 8).
@@ -47,5 +48,15 @@ describe('batched cases', () => {
     expect(long.events).toHaveLength(50);
     expect(long.events.at(-1)!.value).toBe('1999000');
     expect(run.cases[0]!.trace!.truncated).toBe(false);
+  });
+
+  it('a run whose timeout retires the server does not fail the cases after it (they run on a new server)', async () => {
+    // HumanEvalPack JavaScript/25's buggy factorize never ends; its timeouts make the server retire
+    // itself (the isolate may still hold a thread). Each case must end as its own timeout or memory
+    // blow-up, never as "the sandbox process stopped unexpectedly".
+    const problem = (await loadProblems('humanevalpack-js')).find((p) => p.id === 'JavaScript/25')!;
+    const run = await runTests({ code: problem.programs.buggy!, tests: problem.hiddenTests, limits: { timeMs: 500 } });
+    expect(run.cases.length).toBeGreaterThan(2);
+    for (const c of run.cases) expect(['timeout', 'memory']).toContain(c.outcome.kind);
   });
 });
