@@ -2,6 +2,18 @@ import * as t from '@babel/types';
 import type { Scope } from '@babel/traverse';
 import { BlockTable, type Block, type BlockKind, type FunctionInfo, type Range } from './model.js';
 import type { FunctionNode, ScopeIndex } from './scopes.js';
+import {
+  isJump,
+  isLoop,
+  isStraight,
+  listOf,
+  asStatement,
+  expressionReturn,
+  extend,
+  toPosition,
+  rangeBetween,
+  type JumpStatement,
+} from './statements.js';
 
 /** What a probe needs to know about a block: its id, its compact index and the names it can show. */
 export interface Site {
@@ -380,74 +392,4 @@ export class FunctionWalker {
     const vars = where ? this.scopes.visibleVariables(where, offset, this.fn.node, [from, to]) : [];
     return { block, index: this.table.indexOf(block), vars: this.fn.showThis ? ['this', ...vars] : vars };
   }
-}
-
-type JumpStatement = t.ReturnStatement | t.ThrowStatement | t.BreakStatement | t.ContinueStatement;
-
-function isJump(statement: t.Statement): statement is JumpStatement {
-  return (
-    statement.type === 'ReturnStatement' ||
-    statement.type === 'ThrowStatement' ||
-    statement.type === 'BreakStatement' ||
-    statement.type === 'ContinueStatement'
-  );
-}
-
-function isLoop(statement: t.Statement): boolean {
-  return (
-    statement.type === 'WhileStatement' ||
-    statement.type === 'DoWhileStatement' ||
-    statement.type === 'ForStatement' ||
-    statement.type === 'ForInStatement' ||
-    statement.type === 'ForOfStatement'
-  );
-}
-
-const COMPOUND = new Set([
-  'IfStatement',
-  'SwitchStatement',
-  'LabeledStatement',
-  'WhileStatement',
-  'DoWhileStatement',
-  'ForStatement',
-  'ForInStatement',
-  'ForOfStatement',
-  'TryStatement',
-  'BlockStatement',
-  'WithStatement',
-]);
-
-/** Straight-line statements: they never transfer control within the function. */
-function isStraight(statement: t.Statement): boolean {
-  return !COMPOUND.has(statement.type) && !isJump(statement);
-}
-
-function listOf(statement: t.Statement): t.Statement[] {
-  return statement.type === 'BlockStatement' ? statement.body : [statement];
-}
-
-/** Keeps `else if` chains flat instead of nesting them in a block. */
-function asStatement(list: t.Statement[]): t.Statement {
-  return list.length === 1 && list[0]!.type === 'IfStatement' ? list[0]! : t.blockStatement(list);
-}
-
-function expressionReturn(body: t.Expression): t.ReturnStatement {
-  const statement = t.returnStatement(body);
-  statement.loc = body.loc;
-  statement.start = body.start;
-  statement.end = body.end;
-  return statement;
-}
-
-function extend(block: Block, statement: t.Node): void {
-  block.loc.end = toPosition(statement.loc?.end, block.loc.end);
-}
-
-function toPosition(p: { line: number; column: number } | undefined, fallback = { line: 1, col: 0 }) {
-  return p ? { line: p.line, col: p.column } : { ...fallback };
-}
-
-function rangeBetween(start?: { line: number; column: number }, end?: { line: number; column: number }): Range {
-  const s = toPosition(start);
-  return { start: s, end: toPosition(end, s) };
 }

@@ -55,8 +55,8 @@ describe('resolveLocalModules', () => {
   });
 
   it('refuses a file outside the program folder', async () => {
-    const message = await failure(resolveLocalModules("import x from '../shared/x.js';\n", 'main.js', folder({ '../shared/x.js': '' })));
-    expect(message).toContain("main.js:1:1: '../shared/x.js' is outside the program's folder");
+    const message = await failure(resolveLocalModules("import x from '../elsewhere/x.js';\n", 'main.js', folder({ '../elsewhere/x.js': '' })));
+    expect(message).toContain("main.js:1:1: '../elsewhere/x.js' is outside the program's folder");
   });
 
   it('refuses an npm package and an absolute path in a helper, naming the helper', async () => {
